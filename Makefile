@@ -1,0 +1,29 @@
+# PGXS build: make && make install && make installcheck
+# CMakeLists.txt builds the same sources, plus the unit tests and benchmarks.
+
+EXTENSION = idconv
+MODULE_big = idconv
+DATA = idconv--0.1.0.sql
+PGFILEDESC = "idconv - ID conventions for PostgreSQL"
+
+CORE_OBJS = src/core/base36.o src/core/cuid2.o src/core/error.o src/core/prefix.o \
+            src/core/random.o src/core/sha3.o
+PG_OBJS = src/pg/cuid2.o src/pg/generator.o src/pg/guard.o src/pg/module.o src/pg/prefix.o
+OBJS = $(CORE_OBJS) $(PG_OBJS)
+
+REGRESS = cuid2 prefixed_id rules catalog
+REGRESS_OPTS = --load-extension=idconv
+EXTRA_CLEAN = build-pgxs.log installcheck.log
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror
+SHLIB_LINK = -lcrypto -lstdc++
+
+# No LLVM bitcode for JIT inlining: it would need clang at build time, and these functions gain
+# nothing from being inlined into JIT-compiled expressions.
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+

@@ -1,0 +1,71 @@
+// Micro-benchmarks of the core, without PostgreSQL: what one id costs in each step.
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+
+#include "core/base36.h"
+#include "core/cuid2.h"
+#include "core/prefix.h"
+#include "core/random.h"
+#include "core/sha3.h"
+
+namespace {
+
+using namespace idconv;
+
+void BM_Base36U512(benchmark::State& state) {
+    unsigned char digest[64];
+    for (int i = 0; i < 64; ++i) digest[i] = static_cast<unsigned char>(i * 37 + 11);
+    char out[kMaxBase36U512Digits];
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(base36_u512(digest, out));
+        benchmark::ClobberMemory();
+    }
+}
+BENCHMARK(BM_Base36U512);
+
+void BM_Sha3_512_70Bytes(benchmark::State& state) {
+    Sha3_512 sha;
+    char input[70];
+    std::memset(input, 'a', sizeof input);
+    const Sha3_512::Piece piece{input, sizeof input};
+    unsigned char digest[kSha3_512Bytes];
+    for (auto _ : state) {
+        sha.digest(&piece, 1, digest);
+        benchmark::DoNotOptimize(digest);
+    }
+}
+BENCHMARK(BM_Sha3_512_70Bytes);
+
+void BM_RandomSalt24(benchmark::State& state) {
+    RandomPool pool;
+    char out[24];
+    for (auto _ : state) {
+        pool.fill_chars(kBase36Digits, 36, out, sizeof out);
+        benchmark::DoNotOptimize(out);
+    }
+}
+BENCHMARK(BM_RandomSalt24);
+
+void BM_Cuid2Next(benchmark::State& state) {
+    Cuid2Generator gen(1);
+    char out[kCuid2MaxLength];
+    const int length = static_cast<int>(state.range(0));
+    for (auto _ : state) benchmark::DoNotOptimize(gen.next(length, 1763836800000, out));
+}
+BENCHMARK(BM_Cuid2Next)->Arg(16)->Arg(24)->Arg(32);
+
+void BM_GeneratePrefixedId(benchmark::State& state) {
+    Cuid2Generator gen(1);
+    char out[kMaxPrefixedIdLength];
+    for (auto _ : state) benchmark::DoNotOptimize(generate_prefixed_id(gen, "usr", 16, 1763836800000, out));
+}
+BENCHMARK(BM_GeneratePrefixedId);
+
+void BM_IsPrefixedId(benchmark::State& state) {
+    const std::string_view usr = "usr";
+    for (auto _ : state) benchmark::DoNotOptimize(is_prefixed_id("usr_ght4k2jxm7pqbv01", &usr, 16));
+}
+BENCHMARK(BM_IsPrefixedId);
+
+}  // namespace

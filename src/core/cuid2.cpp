@@ -1,0 +1,107 @@
+#include "core/cuid2.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "core/base36.h"
+#include "core/error.h"
+
+namespace idconv {
+
+namespace {
+constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyz";
+}
+
+void check_cuid2_length(int length, const char* what) {
+    if (length < kCuid2MinLength || length > kCuid2MaxLength) {
+        throw Error(ErrorKind::invalid_parameter_value,
+                    std::string(what) + " " + std::to_string(length) + " is out of range",
+                    "The length must be between " + std::to_string(kCuid2MinLength) + " and " +
+                        std::to_string(kCuid2MaxLength) + ".");
+    }
+}
+
+std::size_t cuid2_construct(Sha3_512& sha, const Cuid2Inputs& in, char* out) {
+    check_cuid2_length(in.length);
+    char time36[kMaxBase36U64Digits];
+    char count36[kMaxBase36U64Digits];
+    const Sha3_512::Piece pieces[] = {
+        {time36, base36_u64(in.time_ms, time36)},
+        {in.salt.data(), in.salt.size()},
+        {count36, base36_u64(in.counter, count36)},
+        {in.fingerprint.data(), in.fingerprint.size()},
+    };
+    unsigned char digest[kSha3_512Bytes];
+    sha.digest(pieces, sizeof pieces / sizeof pieces[0], digest);
+    char digits[kMaxBase36U512Digits];
+    const std::size_t ndigits = base36_u512(digest, digits);
+
+    // The reference drops the digest's first digit (it is biased: 0 or 1 for most digests), then
+    // takes substring(1, length) of the rest, which skips one more.
+    constexpr std::size_t kSkipped = 2;
+    const std::size_t want = static_cast<std::size_t>(in.length) - 1;
+    const std::size_t have = ndigits > kSkipped ? ndigits - kSkipped : 0;
+    const std::size_t body = want < have ? want : have;
+    out[0] = in.letter;
+    std::memcpy(out + 1, digits + kSkipped, body);
+    return body + 1;
+}
+
+std::string cuid2_construct(const Cuid2Inputs& in) {
+    Sha3_512 sha;
+    char out[kCuid2MaxLength];
+    return std::string(out, cuid2_construct(sha, in, out));
+}
+
+void cuid2_fingerprint(Sha3_512& sha, std::string_view source, std::string_view entropy, char* out) {
+    const Sha3_512::Piece pieces[] = {{source.data(), source.size()}, {entropy.data(), entropy.size()}};
+    unsigned char digest[kSha3_512Bytes];
+    sha.digest(pieces, 2, digest);
+    char digits[kMaxBase36U512Digits];
+    const std::size_t n = base36_u512(digest, digits);
+    // substring(0, 32) of the digits after the first; a digest short enough to leave fewer is
+    // padded with '0' (odds about 2^-345), so the fingerprint always has its full width.
+    for (std::size_t i = 0; i < kCuid2FingerprintLength; ++i) out[i] = i + 1 < n ? digits[i + 1] : '0';
+}
+
+std::string cuid2_fingerprint_source(long pid) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    std::string s = host;
+    s += ',' + std::to_string(pid) + ',' + std::to_string(static_cast<long>(getppid())) + ',' +
+         std::to_string(static_cast<unsigned long>(getuid())) + ',' +
+         std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+    return s;
+}
+
+Cuid2Generator::Cuid2Generator(long pid, RandomSource source) : pid_(pid), random_(source) {
+    counter_ = random_.below32(kCuid2InitialCounterMax);
+    char entropy[kCuid2FingerprintLength];
+    random_.fill_chars(kBase36Digits, 36, entropy, sizeof entropy);
+    cuid2_fingerprint(sha_, cuid2_fingerprint_source(pid), {entropy, sizeof entropy}, fingerprint_);
+}
+
+std::size_t Cuid2Generator::next(int length, std::uint64_t now_ms, char* out) {
+    check_cuid2_length(length);
+    char salt[kCuid2MaxLength];
+    const char letter = kLetters[random_.below(26)];
+    random_.fill_chars(kBase36Digits, 36, salt, static_cast<std::size_t>(length));
+    const Cuid2Inputs in{letter, now_ms, {salt, static_cast<std::size_t>(length)}, counter_++,
+                         fingerprint(), length};
+    return cuid2_construct(sha_, in, out);
+}
+
+Cuid2Generator& cuid2_process_generator(long pid) {
+    static Cuid2Generator* generator = nullptr;
+    if (generator == nullptr || generator->pid() != pid) {
+        Cuid2Generator* fresh = new Cuid2Generator(pid);
+        delete generator;
+        generator = fresh;
+    }
+    return *generator;
+}
+
+}  // namespace idconv

@@ -1,0 +1,51 @@
+#include "core/random.h"
+
+#include <openssl/rand.h>
+
+#include <climits>
+
+#include "core/error.h"
+
+namespace idconv {
+
+bool openssl_random(unsigned char* buf, std::size_t len) {
+    return len <= INT_MAX && RAND_bytes(buf, static_cast<int>(len)) == 1;
+}
+
+void RandomPool::refill() {
+    if (!source_(buf_, kSize)) {
+        throw Error(ErrorKind::internal, "could not generate random bytes",
+                    "The cryptographically secure random number generator failed.");
+    }
+    pos_ = 0;
+}
+
+unsigned char RandomPool::byte() {
+    if (pos_ == kSize) refill();
+    return buf_[pos_++];
+}
+
+unsigned RandomPool::below(unsigned bound) {
+    // Accept only bytes under the largest multiple of `bound`: each residue is then equally likely.
+    const unsigned limit = 256 - 256 % bound;
+    for (;;) {
+        const unsigned b = byte();
+        if (b < limit) return b % bound;
+    }
+}
+
+std::uint32_t RandomPool::below32(std::uint32_t bound) {
+    const std::uint64_t range = std::uint64_t{1} << 32;
+    const std::uint64_t limit = range - range % bound;
+    for (;;) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 4; ++i) v = (v << 8) | byte();
+        if (v < limit) return static_cast<std::uint32_t>(v % bound);
+    }
+}
+
+void RandomPool::fill_chars(const char* alphabet, unsigned alphabet_len, char* out, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = alphabet[below(alphabet_len)];
+}
+
+}  // namespace idconv

@@ -1,0 +1,24 @@
+// Argument and result helpers for text. Both can raise a PostgreSQL ERROR (detoasting, palloc), so
+// call them outside guarded().
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+}
+
+#include <string_view>
+
+namespace idconv::pg {
+
+inline std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
+    text* t = PG_GETARG_TEXT_PP(n);
+    return {VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)};
+}
+
+inline Datum text_result(const char* data, std::size_t len) {
+    return PointerGetDatum(cstring_to_text_with_len(data, static_cast<int>(len)));
+}
+
+}  // namespace idconv::pg

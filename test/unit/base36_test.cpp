@@ -1,0 +1,84 @@
+#include "core/base36.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace idconv {
+namespace {
+
+std::string u64(std::uint64_t v) {
+    char buf[kMaxBase36U64Digits];
+    return std::string(buf, base36_u64(v, buf));
+}
+
+std::string u512(const std::vector<unsigned char>& digest) {
+    char buf[kMaxBase36U512Digits];
+    return std::string(buf, base36_u512(digest.data(), buf));
+}
+
+// Schoolbook long division of a big-endian byte string by 36: slow and obviously right.
+std::string reference_base36(std::vector<unsigned char> n) {
+    std::string out;
+    auto is_zero = [&] {
+        for (unsigned char b : n)
+            if (b) return false;
+        return true;
+    };
+    do {
+        unsigned rem = 0;
+        for (auto& b : n) {
+            const unsigned cur = (rem << 8) | b;
+            b = static_cast<unsigned char>(cur / 36);
+            rem = cur % 36;
+        }
+        out.insert(out.begin(), kBase36Digits[rem]);
+    } while (!is_zero());
+    return out;
+}
+
+TEST(Base36, U64KnownValues) {
+    EXPECT_EQ(u64(0), "0");
+    EXPECT_EQ(u64(9), "9");
+    EXPECT_EQ(u64(10), "a");
+    EXPECT_EQ(u64(35), "z");
+    EXPECT_EQ(u64(36), "10");
+    EXPECT_EQ(u64(1295), "zz");
+    EXPECT_EQ(u64(476782367), "7vv3mn");  // the reference's initial counter bound
+    EXPECT_EQ(u64(1700000000000), "loyw3v28");
+    EXPECT_EQ(u64(UINT64_MAX), "3w5e11264sgsf");
+}
+
+TEST(Base36, U512Edges) {
+    std::vector<unsigned char> d(64, 0);
+    EXPECT_EQ(u512(d), "0");
+    d[63] = 1;
+    EXPECT_EQ(u512(d), "1");
+    d[63] = 36;
+    EXPECT_EQ(u512(d), "10");
+    std::vector<unsigned char> ones(64, 0xff);
+    EXPECT_EQ(u512(ones),
+              "14plki42mdv1mt36i2rnak3ginnt5vcx207hpuf9x0vj6i1i7h29nu12wls3ulfv1yyabi94ua3wauamsxz4snwv27fya36hqdj3");
+    std::vector<unsigned char> top(64, 0);
+    top[0] = 0x80;  // 2^511
+    EXPECT_EQ(u512(top),
+              "kcss921b6xitejl91dtna1q9btwkxogj03qux7myifrl90r3qj4tx0jgaw1xapxizh55r4kf51y5f5begzkebyfj3pz51l8v6rk");
+}
+
+TEST(Base36, U512MatchesLongDivision) {
+    std::mt19937_64 rng(20261122);
+    for (int i = 0; i < 2000; ++i) {
+        std::vector<unsigned char> d(64);
+        for (auto& b : d) b = static_cast<unsigned char>(rng());
+        // Also cover short numbers: zero out a random number of leading bytes.
+        const std::size_t zeros = rng() % 65;
+        for (std::size_t j = 0; j < zeros; ++j) d[j] = 0;
+        ASSERT_EQ(u512(d), reference_base36(d)) << "case " << i;
+    }
+}
+
+}  // namespace
+}  // namespace idconv
