@@ -34,9 +34,13 @@ SELECT count(DISTINCT generate_cuid2()) AS per_row FROM generate_series(1, 10);
 
 -- Errors: out-of-range lengths name the range; NULL in, NULL out (STRICT).
 SELECT generate_cuid2(1);
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_cuid2(33);
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_cuid2(0);
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_cuid2(-2147483648);
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_cuid2(NULL) IS NULL AS null_in_null_out;
 
 -- is_cuid2: the reference's isCuid rule.

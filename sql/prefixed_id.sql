@@ -18,14 +18,23 @@ FROM (SELECT generate_prefixed_id('org') AS id FROM generate_series(1, 100000)) 
 
 -- Errors show the value and the rule.
 SELECT generate_prefixed_id('USR');
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('');
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('_usr');
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('usr_');
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('us3r');
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id(repeat('a', 64));
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id(repeat('x', 200));
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('usr', 1);
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('usr', 33);
+\echo :LAST_ERROR_SQLSTATE
 SELECT generate_prefixed_id('usr', NULL) IS NULL AS null_len, generate_prefixed_id(NULL) IS NULL AS null_prefix;
 
 -- is_valid_prefix: the TypeID grammar.

@@ -16,14 +16,20 @@ SELECT count(*) AS orgs, bool_and(id ~ '^org_[a-z][0-9a-z]{15}$') AS org_ok FROM
 
 -- What polluted columns hold is refused.
 INSERT INTO users (id, email) VALUES ('u-dev-001', 'dev@example.com');
+\echo :LAST_ERROR_SQLSTATE
 INSERT INTO users (id, email) VALUES ('u000', 'manual@example.com');
+\echo :LAST_ERROR_SQLSTATE
 INSERT INTO users (id, email) VALUES ('USR_ght4k2jxm7pqbv01', 'upper@example.com');
+\echo :LAST_ERROR_SQLSTATE
 INSERT INTO users (id, email) VALUES ('usr_ght4k2jxm7pqbv0', 'short@example.com');
+\echo :LAST_ERROR_SQLSTATE
 INSERT INTO users (id, email) VALUES ('org_ght4k2jxm7pqbv01', 'org@example.com');
+\echo :LAST_ERROR_SQLSTATE
 INSERT INTO users (id, email) VALUES ('cmk07b7n4000q08l2h3g7d9xz', 'prisma@example.com');
 -- A well-formed id supplied by the client passes the check.
 INSERT INTO users (id, email) VALUES ('usr_ght4k2jxm7pqbv01', 'stripe-style@example.com');
 UPDATE users SET id = 'u-dev-001' WHERE email = 'stripe-style@example.com';
+\echo :LAST_ERROR_SQLSTATE
 
 -- A domain carries the rule to every column that uses it.
 CREATE DOMAIN user_id AS text CHECK (is_prefixed_id(VALUE, 'usr'));
@@ -34,6 +40,7 @@ CREATE TABLE container_instances (
 INSERT INTO container_instances (customer_id) SELECT id FROM users ORDER BY email LIMIT 3;
 SELECT count(*) AS instances FROM container_instances;
 INSERT INTO container_instances (customer_id) VALUES ('u-dev-001');
+\echo :LAST_ERROR_SQLSTATE
 INSERT INTO container_instances (customer_id) VALUES ('u000');
 INSERT INTO container_instances (customer_id) VALUES ('USR_ght4k2jxm7pqbv01');
 INSERT INTO container_instances (customer_id) VALUES ('usr_ght4k2jxm7pqbv0');
