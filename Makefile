@@ -7,15 +7,16 @@ DATA = idconv--0.1.0.sql
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 CORE_OBJS = src/core/base36.o src/core/cuid2.o src/core/error.o src/core/prefix.o \
-            src/core/random.o src/core/sha3.o
-PG_OBJS = src/pg/cuid2.o src/pg/generator.o src/pg/guard.o src/pg/module.o src/pg/prefix.o
+            src/core/random.o src/core/digest.o src/core/uuid.o
+PG_OBJS = src/pg/cuid2.o src/pg/guard.o src/pg/module.o src/pg/prefix.o src/pg/process.o \
+          src/pg/settings.o src/pg/subject.o
 OBJS = $(CORE_OBJS) $(PG_OBJS)
 
-REGRESS = cuid2 prefixed_id rules catalog
+REGRESS = cuid2 prefixed_id rules subject ownership catalog
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log
 
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror
 SHLIB_LINK = -lcrypto -lstdc++
 

@@ -60,3 +60,61 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION prefixed_id_body(text) IS
 'The CUID2 body of a prefixed id (the part after the last "_"), or NULL when id is not a prefixed id';
+
+-- Canonical subject ids ------------------------------------------------------------------------
+
+CREATE FUNCTION uuidv5(namespace uuid, name text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'uuidv5'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuidv5(uuid, text) IS
+'RFC 9562 UUIDv5: SHA-1 over the namespace and the bytes of name in the database encoding; equals uuid-ossp''s uuid_generate_v5';
+
+CREATE FUNCTION normalize_subject(subject text, namespace uuid)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'normalize_subject_in_namespace'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION normalize_subject(text, uuid) IS
+'The canonical subject id: a subject in the 36-character UUID form (any case) as that UUID, any other as uuidv5(namespace, subject), bytes as given; an empty subject is an error';
+
+CREATE FUNCTION normalize_subject(subject text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'normalize_subject'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION normalize_subject(text) IS
+'normalize_subject(subject, namespace) with the namespace from the setting idconv.subject_namespace';
+
+CREATE FUNCTION sha1_subject_uuid(subject text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'sha1_subject_uuid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sha1_subject_uuid(text) IS
+'SHA-1 of the bare subject (no namespace), first 16 bytes, version 5 and RFC variant bits set: for matching rows stored by apps that used this mapping';
+
+CREATE FUNCTION uuid_version(uuid)
+RETURNS int
+AS 'MODULE_PATHNAME', 'uuid_version'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuid_version(uuid) IS
+'The version field of a UUID of the RFC 9562 variant, NULL for other variants (such as the nil and max UUIDs)';
+
+CREATE FUNCTION current_subject_id()
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'current_subject_id'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION current_subject_id() IS
+'The canonical id of the request''s subject: the sub of request.jwt.claims, else request.jwt.claim.sub, else the setting named by idconv.subject_setting, normalized with normalize_subject(text); NULL when there is none';
+
+CREATE FUNCTION stamp_subject()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'stamp_subject'
+LANGUAGE C;
+
+COMMENT ON FUNCTION stamp_subject() IS
+'BEFORE INSERT OR UPDATE row trigger; argument: the owner column. Sets it to current_subject_id() on INSERT and refuses changes on UPDATE, except for members of idconv.owner_admin_role (logged)';

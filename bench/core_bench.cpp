@@ -7,7 +7,7 @@
 #include "core/cuid2.h"
 #include "core/prefix.h"
 #include "core/random.h"
-#include "core/sha3.h"
+#include "core/digest.h"
 
 namespace {
 
@@ -25,10 +25,10 @@ void BM_Base36U512(benchmark::State& state) {
 BENCHMARK(BM_Base36U512);
 
 void BM_Sha3_512_70Bytes(benchmark::State& state) {
-    Sha3_512 sha;
+    Digest sha(Digest::Algorithm::sha3_512);
     char input[70];
     std::memset(input, 'a', sizeof input);
-    const Sha3_512::Piece piece{input, sizeof input};
+    const Digest::Piece piece{input, sizeof input};
     unsigned char digest[kSha3_512Bytes];
     for (auto _ : state) {
         sha.digest(&piece, 1, digest);

@@ -23,11 +23,11 @@ void check_cuid2_length(int length, const char* what) {
     }
 }
 
-std::size_t cuid2_construct(Sha3_512& sha, const Cuid2Inputs& in, char* out) {
+std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
     check_cuid2_length(in.length);
     char time36[kMaxBase36U64Digits];
     char count36[kMaxBase36U64Digits];
-    const Sha3_512::Piece pieces[] = {
+    const Digest::Piece pieces[] = {
         {time36, base36_u64(in.time_ms, time36)},
         {in.salt.data(), in.salt.size()},
         {count36, base36_u64(in.counter, count36)},
@@ -50,13 +50,13 @@ std::size_t cuid2_construct(Sha3_512& sha, const Cuid2Inputs& in, char* out) {
 }
 
 std::string cuid2_construct(const Cuid2Inputs& in) {
-    Sha3_512 sha;
+    Digest sha(Digest::Algorithm::sha3_512);
     char out[kCuid2MaxLength];
     return std::string(out, cuid2_construct(sha, in, out));
 }
 
-void cuid2_fingerprint(Sha3_512& sha, std::string_view source, std::string_view entropy, char* out) {
-    const Sha3_512::Piece pieces[] = {{source.data(), source.size()}, {entropy.data(), entropy.size()}};
+void cuid2_fingerprint(Digest& sha, std::string_view source, std::string_view entropy, char* out) {
+    const Digest::Piece pieces[] = {{source.data(), source.size()}, {entropy.data(), entropy.size()}};
     unsigned char digest[kSha3_512Bytes];
     sha.digest(pieces, 2, digest);
     char digits[kMaxBase36U512Digits];

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "core/random.h"
-#include "core/sha3.h"
+#include "core/digest.h"
 
 namespace idconv {
 
@@ -37,12 +37,12 @@ void check_cuid2_length(int length, const char* what = "CUID2 length");
 // Writes the id into `out` (room for kCuid2MaxLength chars, no terminator) and returns its length,
 // which is `in.length` unless the digest were to have fewer than length + 1 base-36 digits (odds
 // about 2^-337; the reference then returns a shorter id and so does this).
-std::size_t cuid2_construct(Sha3_512& sha, const Cuid2Inputs& in, char* out);
+std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out);
 std::string cuid2_construct(const Cuid2Inputs& in);
 
 // The reference's fingerprint: base36(SHA3-512(source + entropy)) without its first digit, cut to
 // 32 chars. `out` holds kCuid2FingerprintLength chars.
-void cuid2_fingerprint(Sha3_512& sha, std::string_view source, std::string_view entropy, char* out);
+void cuid2_fingerprint(Digest& sha, std::string_view source, std::string_view entropy, char* out);
 
 // Host and process data for the fingerprint (the reference hashes the JS global object's keys,
 // which a database backend does not have): host name, pid, parent pid, uid, and the clock.
@@ -65,7 +65,7 @@ public:
 private:
     long pid_;
     RandomPool random_;
-    Sha3_512 sha_;
+    Digest sha_{Digest::Algorithm::sha3_512};
     std::uint64_t counter_;
     char fingerprint_[kCuid2FingerprintLength];
 };

@@ -2,7 +2,7 @@
 #include "core/cuid2.h"
 
 #include "core/prefix.h"
-#include "pg/generator.h"
+#include "pg/process.h"
 #include "pg/guard.h"
 #include "pg/text.h"
 

@@ -1,7 +1,7 @@
 // generate_prefixed_id, is_valid_prefix, is_prefixed_id, prefixed_id_prefix, prefixed_id_body
 #include "core/prefix.h"
 
-#include "pg/generator.h"
+#include "pg/process.h"
 #include "pg/guard.h"
 #include "pg/text.h"
 

@@ -53,7 +53,7 @@ TEST(Cuid2Construct, MatchesReferencePackageVectors) {
 TEST(Cuid2Fingerprint, MatchesReferencePackageVectors) {
     const auto rows = read_tsv("fingerprint.tsv");
     ASSERT_GE(rows.size(), 10u);
-    Sha3_512 sha;
+    Digest sha(Digest::Algorithm::sha3_512);
     for (const auto& r : rows) {
         ASSERT_EQ(r.size(), 3u);
         char out[kCuid2FingerprintLength];

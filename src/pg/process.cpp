@@ -1,4 +1,4 @@
-#include "pg/generator.h"
+#include "pg/process.h"
 
 extern "C" {
 #include "postgres.h"
@@ -10,6 +10,13 @@ extern "C" {
 namespace idconv::pg {
 
 Cuid2Generator& process_generator() { return cuid2_process_generator(MyProcPid); }
+
+Digest& process_sha1() {
+    // Never destroyed, like the generator: no destructor may run after OpenSSL's exit handler.
+    // A context inherited across fork() is only scratch space, so it needs no pid check.
+    static Digest* sha1 = new Digest(Digest::Algorithm::sha1);
+    return *sha1;
+}
 
 std::uint64_t now_ms() noexcept {
     struct timespec ts;

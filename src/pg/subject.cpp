@@ -1,0 +1,415 @@
+// uuidv5, normalize_subject, sha1_subject_uuid, uuid_version, current_subject_id, stamp_subject
+#include "core/uuid.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/jsonapi.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
+#include "utils/acl.h"
+#include "commands/dbcommands.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/uuid.h"
+}
+
+#include <cstring>
+
+#include "pg/guard.h"
+#include "pg/process.h"
+#include "pg/settings.h"
+#include "pg/text.h"
+
+using namespace idconv;
+using namespace idconv::pg;
+
+static_assert(sizeof(pg_uuid_t) == sizeof(Uuid), "pg_uuid_t and Uuid are both 16 bytes");
+
+namespace {
+
+Uuid uuid_arg(FunctionCallInfo fcinfo, int n) {
+    Uuid u;
+    std::memcpy(u.data(), PG_GETARG_UUID_P(n)->data, u.size());
+    return u;
+}
+
+Datum uuid_result(const Uuid& u) {
+    auto* out = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+    std::memcpy(out->data, u.data(), u.size());
+    return UUIDPGetDatum(out);
+}
+
+Uuid hash_subject(std::string_view subject, const Uuid& ns) {
+    Uuid out{};
+    guarded([&] { out = normalize_subject(process_sha1(), subject, ns); });
+    return out;
+}
+
+// How to set idconv.subject_namespace, naming this database. Built only on the error path.
+const char* namespace_hint() {
+    const char* database = get_database_name(MyDatabaseId);
+    return psprintf(
+        "Choose a namespace UUID once and keep it: ALTER DATABASE %s SET idconv.subject_namespace = "
+        "'<namespace uuid>'; then reconnect.",
+        database != nullptr ? quote_identifier(database) : "...");
+}
+
+// The namespace from idconv.subject_namespace, or an ERROR that says how to set it.
+Uuid namespace_from_setting() {
+    const char* value = subject_namespace_setting != nullptr ? subject_namespace_setting : "";
+    if (value[0] == '\0') {
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("idconv.subject_namespace is not set"),
+                        errdetail("Subjects that are not UUIDs are mapped to UUIDv5 in this namespace."),
+                        errhint("%s", namespace_hint())));
+    }
+    // The setting rarely changes, and this runs once per row: keep the last text parsed.
+    static char cached_text[kUuidTextLength + 1] = "";
+    static Uuid cached_namespace;
+    if (std::strcmp(value, cached_text) == 0) return cached_namespace;
+    const std::optional<Uuid> ns = parse_uuid_text(value);
+    if (!ns) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("invalid value for idconv.subject_namespace: \"%s\"", value),
+                        errdetail("The namespace must be a UUID in its 36-character form."),
+                        errhint("%s", namespace_hint())));
+    }
+    std::memcpy(cached_text, value, kUuidTextLength + 1);
+    cached_namespace = *ns;
+    return *ns;
+}
+
+// ---- the subject carried by the request ----------------------------------------------------
+
+// What a walk over request.jwt.claims found at the top level.
+struct ClaimsScan {
+    int depth = 0;
+    bool top_is_object = false;
+    bool in_sub = false;        // the next value at depth 1 is the "sub" member's
+    bool sub_seen = false;
+    bool sub_is_string = false;
+    bool sub_is_null = false;
+    char* sub = nullptr;
+};
+
+#if PG_VERSION_NUM >= 160000
+using JsonCallbackResult = JsonParseErrorType;
+#define JSON_CALLBACK_DONE return JSON_SUCCESS
+#else
+using JsonCallbackResult = void;
+#define JSON_CALLBACK_DONE return
+#endif
+
+// A non-scalar value at depth 1 right after "sub" is a sub that is not a string.
+void note_nested_sub(ClaimsScan* s) {
+    if (s->depth == 1 && s->in_sub) {
+        s->sub_seen = true;
+        s->sub_is_string = false;
+        s->sub_is_null = false;
+        s->in_sub = false;
+    }
+}
+
+JsonCallbackResult claims_object_start(void* state) {
+    auto* s = static_cast<ClaimsScan*>(state);
+    if (s->depth == 0) s->top_is_object = true;
+    note_nested_sub(s);
+    ++s->depth;
+    JSON_CALLBACK_DONE;
+}
+
+JsonCallbackResult claims_array_start(void* state) {
+    auto* s = static_cast<ClaimsScan*>(state);
+    note_nested_sub(s);
+    ++s->depth;
+    JSON_CALLBACK_DONE;
+}
+
+JsonCallbackResult claims_end(void* state) {
+    --static_cast<ClaimsScan*>(state)->depth;
+    JSON_CALLBACK_DONE;
+}
+
+JsonCallbackResult claims_field_start(void* state, char* fname, bool) {
+    auto* s = static_cast<ClaimsScan*>(state);
+    if (s->depth == 1) s->in_sub = std::strcmp(fname, "sub") == 0;
+    JSON_CALLBACK_DONE;
+}
+
+JsonCallbackResult claims_scalar(void* state, char* token, JsonTokenType type) {
+    auto* s = static_cast<ClaimsScan*>(state);
+    if (s->depth == 1 && s->in_sub) {
+        // A repeated "sub" member: the last one wins, as in jsonb.
+        s->sub_seen = true;
+        s->sub_is_string = type == JSON_TOKEN_STRING;
+        s->sub_is_null = type == JSON_TOKEN_NULL;
+        s->sub = token;
+        s->in_sub = false;
+    }
+    JSON_CALLBACK_DONE;
+}
+
+// The "sub" of PostgREST's request.jwt.claims: NULL when absent, null or empty. Malformed JSON,
+// a non-object, or a sub that is not a string is an ERROR.
+const char* sub_from_claims(const char* claims) {
+    ClaimsScan scan;
+    JsonSemAction sem;
+    std::memset(&sem, 0, sizeof sem);
+    sem.semstate = &scan;
+    sem.object_start = claims_object_start;
+    sem.object_end = claims_end;
+    sem.array_start = claims_array_start;
+    sem.array_end = claims_end;
+    sem.object_field_start = claims_field_start;
+    sem.scalar = claims_scalar;
+    JsonLexContext* lex = makeJsonLexContextCstringLen(const_cast<char*>(claims), static_cast<int>(std::strlen(claims)),
+                                                       GetDatabaseEncoding(), true);
+    const JsonParseErrorType rc = pg_parse_json(lex, &sem);
+    if (rc != JSON_SUCCESS) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+                        errmsg("request.jwt.claims is not valid JSON"), errdetail("%s", json_errdetail(rc, lex))));
+    }
+    if (!scan.top_is_object) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+                        errmsg("request.jwt.claims is not a JSON object")));
+    }
+    if (!scan.sub_seen || scan.sub_is_null) return nullptr;
+    if (!scan.sub_is_string) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+                        errmsg("the \"sub\" claim in request.jwt.claims is not a JSON string")));
+    }
+    return scan.sub[0] != '\0' ? scan.sub : nullptr;
+}
+
+const char* nonempty_setting(const char* name) {
+    const char* value = GetConfigOption(name, true, false);
+    return value != nullptr && value[0] != '\0' ? value : nullptr;
+}
+
+// The raw subject of this request, or NULL: the sub of request.jwt.claims, else the legacy
+// request.jwt.claim.sub, else the setting named by idconv.subject_setting.
+const char* request_subject() {
+    if (const char* claims = nonempty_setting("request.jwt.claims")) {
+        if (const char* sub = sub_from_claims(claims)) return sub;
+    }
+    if (const char* sub = nonempty_setting("request.jwt.claim.sub")) return sub;
+    if (subject_setting_setting != nullptr && subject_setting_setting[0] != '\0') {
+        if (const char* sub = nonempty_setting(subject_setting_setting)) return sub;
+    }
+    return nullptr;
+}
+
+// current_subject_id() as a C call: false when the request carries no subject.
+bool current_subject(Uuid* out) {
+    const char* subject = request_subject();
+    if (subject == nullptr) return false;
+    const Uuid ns = namespace_from_setting();
+    *out = hash_subject(subject, ns);
+    return true;
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(uuidv5);
+Datum uuidv5(PG_FUNCTION_ARGS) {
+    const Uuid ns = uuid_arg(fcinfo, 0);
+    const std::string_view name = text_arg(fcinfo, 1);
+    Uuid out{};
+    guarded([&] { out = idconv::uuidv5(process_sha1(), ns, name); });
+    return uuid_result(out);
+}
+
+PG_FUNCTION_INFO_V1(sha1_subject_uuid);
+Datum sha1_subject_uuid(PG_FUNCTION_ARGS) {
+    const std::string_view subject = text_arg(fcinfo, 0);
+    Uuid out{};
+    guarded([&] { out = idconv::sha1_subject_uuid(process_sha1(), subject); });
+    return uuid_result(out);
+}
+
+PG_FUNCTION_INFO_V1(uuid_version);
+Datum uuid_version(PG_FUNCTION_ARGS) {
+    const Uuid u = uuid_arg(fcinfo, 0);
+    std::optional<int> version;
+    guarded([&] { version = idconv::uuid_version(u); });
+    if (!version) PG_RETURN_NULL();
+    PG_RETURN_INT32(*version);
+}
+
+// normalize_subject(subject text, namespace uuid)
+PG_FUNCTION_INFO_V1(normalize_subject_in_namespace);
+Datum normalize_subject_in_namespace(PG_FUNCTION_ARGS) {
+    const std::string_view subject = text_arg(fcinfo, 0);
+    return uuid_result(hash_subject(subject, uuid_arg(fcinfo, 1)));
+}
+
+// normalize_subject(subject text): the namespace from idconv.subject_namespace
+PG_FUNCTION_INFO_V1(normalize_subject);
+Datum normalize_subject(PG_FUNCTION_ARGS) {
+    const std::string_view subject = text_arg(fcinfo, 0);
+    const Uuid ns = namespace_from_setting();
+    return uuid_result(hash_subject(subject, ns));
+}
+
+PG_FUNCTION_INFO_V1(current_subject_id);
+Datum current_subject_id(PG_FUNCTION_ARGS) {
+    (void)fcinfo;
+    Uuid subject;
+    if (!current_subject(&subject)) PG_RETURN_NULL();
+    return uuid_result(subject);
+}
+
+}  // extern "C"
+
+// ---- stamp_subject() -------------------------------------------------------------------------
+
+namespace {
+
+bool is_owner_admin() {
+    if (owner_admin_role_setting == nullptr || owner_admin_role_setting[0] == '\0') return false;
+    const Oid role = get_role_oid(owner_admin_role_setting, true);
+    return OidIsValid(role) && has_privs_of_role(GetUserId(), role);
+}
+
+// "(id)=(usr_...)" from the primary key columns of `tuple`, as PostgreSQL's own messages show keys.
+char* row_key(Relation rel, HeapTuple tuple) {
+    Bitmapset* pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+    if (pk == nullptr) return pstrdup("(no primary key)");
+    StringInfoData names, values;
+    initStringInfo(&names);
+    initStringInfo(&values);
+    TupleDesc desc = RelationGetDescr(rel);
+    int member = -1;
+    while ((member = bms_next_member(pk, member)) >= 0) {
+        const AttrNumber attnum = static_cast<AttrNumber>(member + FirstLowInvalidHeapAttributeNumber);
+        if (names.len > 0) {
+            appendStringInfoString(&names, ", ");
+            appendStringInfoString(&values, ", ");
+        }
+        appendStringInfoString(&names, quote_identifier(NameStr(TupleDescAttr(desc, attnum - 1)->attname)));
+        char* value = SPI_getvalue(tuple, desc, attnum);
+        appendStringInfoString(&values, value != nullptr ? value : "null");
+    }
+    return psprintf("(%s)=(%s)", names.data, values.data);
+}
+
+const char* uuid_text(bool isnull, Datum value) {
+    return isnull ? "null" : DatumGetCString(DirectFunctionCall1(uuid_out, value));
+}
+
+void log_override(Relation rel, HeapTuple keyed, bool old_null, Datum old_value, bool new_null, Datum new_value,
+                  const char* column) {
+    ereport(LOG, (errmsg("idconv: owner admin set \"%s\" of a row in %s.%s", column,
+                         quote_identifier(get_namespace_name(RelationGetNamespace(rel))),
+                         quote_identifier(RelationGetRelationName(rel))),
+                  errdetail("Row %s: owner %s -> %s, by role \"%s\" (a member of \"%s\").", row_key(rel, keyed),
+                            uuid_text(old_null, old_value), uuid_text(new_null, new_value),
+                            GetUserNameFromId(GetUserId(), false), owner_admin_role_setting)));
+}
+
+bool same_uuid(Datum a, Datum b) {
+    return std::memcmp(DatumGetUUIDP(a)->data, DatumGetUUIDP(b)->data, sizeof(pg_uuid_t)) == 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(stamp_subject);
+Datum stamp_subject(PG_FUNCTION_ARGS) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("stamp_subject() must be called as a trigger")));
+    }
+    auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
+    const TriggerEvent event = trigdata->tg_event;
+    if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
+        !(TRIGGER_FIRED_BY_INSERT(event) || TRIGGER_FIRED_BY_UPDATE(event))) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW")));
+    }
+    Relation rel = trigdata->tg_relation;
+    const Trigger* trigger = trigdata->tg_trigger;
+    if (trigger->tgnargs != 1) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("trigger \"%s\" on \"%s\" gives stamp_subject() %d arguments", trigger->tgname,
+                               RelationGetRelationName(rel), trigger->tgnargs),
+                        errhint("Pass the owner column's name: EXECUTE FUNCTION stamp_subject('owner_subject_id').")));
+    }
+    const char* column = trigger->tgargs[0];
+    TupleDesc desc = RelationGetDescr(rel);
+    const int attnum = SPI_fnumber(desc, column);
+    if (attnum <= 0) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                        errmsg("column \"%s\" of relation \"%s\" does not exist", column, RelationGetRelationName(rel)),
+                        errdetail("Trigger \"%s\" names it as the owner column for stamp_subject().", trigger->tgname)));
+    }
+    const Oid type = TupleDescAttr(desc, attnum - 1)->atttypid;
+    if (getBaseType(type) != UUIDOID) {
+        ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                        errmsg("column \"%s\" of relation \"%s\" is of type %s, not uuid", column,
+                               RelationGetRelationName(rel), format_type_be(type)),
+                        errdetail("stamp_subject() stores current_subject_id() there.")));
+    }
+
+    const bool admin = is_owner_admin();
+    if (TRIGGER_FIRED_BY_UPDATE(event)) {
+        bool old_null, new_null;
+        const Datum old_value = SPI_getbinval(trigdata->tg_trigtuple, desc, attnum, &old_null);
+        const Datum new_value = SPI_getbinval(trigdata->tg_newtuple, desc, attnum, &new_null);
+        const bool changed = old_null != new_null || (!old_null && !same_uuid(old_value, new_value));
+        if (changed) {
+            if (!admin) {
+                ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                                errmsg("cannot change the owner of a row in \"%s\"", RelationGetRelationName(rel)),
+                                errdetail("Column \"%s\" is set from the authenticated subject when the row is "
+                                          "inserted, and stays.",
+                                          column),
+                                errhint("Members of the role named by idconv.owner_admin_role may change it.")));
+            }
+            log_override(rel, trigdata->tg_newtuple, old_null, old_value, new_null, new_value, column);
+        }
+        return PointerGetDatum(trigdata->tg_newtuple);
+    }
+
+    HeapTuple tuple = trigdata->tg_trigtuple;
+    bool supplied_null;
+    const Datum supplied = SPI_getbinval(tuple, desc, attnum, &supplied_null);
+    Uuid subject;
+    const bool has_subject = current_subject(&subject);
+    const Datum subject_value = has_subject ? uuid_result(subject) : Datum(0);
+
+    if (admin && !supplied_null) {
+        // The privileged path: an explicit owner stays; one other than the admin's own is logged.
+        if (!has_subject || !same_uuid(supplied, subject_value)) {
+            log_override(rel, tuple, !has_subject, subject_value, false, supplied, column);
+        }
+        return PointerGetDatum(tuple);
+    }
+    if (!has_subject) {
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("no authenticated subject"),
+                        errdetail("stamp_subject() sets \"%s\" of new rows in \"%s\" to current_subject_id(), which "
+                                  "is NULL in this session.",
+                                  column, RelationGetRelationName(rel)),
+                        errhint("Insert through PostgREST or Supabase with a JWT, or set request.jwt.claims.")));
+    }
+    if (!supplied_null && same_uuid(supplied, subject_value)) return PointerGetDatum(tuple);
+    int columns[1] = {attnum};
+    Datum values[1] = {subject_value};
+    bool nulls[1] = {false};
+    return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, columns, values, nulls));
+}
+
+}  // extern "C"
