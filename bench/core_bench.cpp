@@ -7,6 +7,7 @@
 #include "core/cuid2.h"
 #include "core/prefix.h"
 #include "core/random.h"
+#include "core/uuid.h"
 #include "core/digest.h"
 
 namespace {
@@ -67,5 +68,19 @@ void BM_IsPrefixedId(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(is_prefixed_id("usr_ght4k2jxm7pqbv01", &usr, 16));
 }
 BENCHMARK(BM_IsPrefixedId);
+
+void BM_Uuidv5Zitadel(benchmark::State& state) {
+    Digest sha1(Digest::Algorithm::sha1);
+    const Uuid ns = *parse_uuid_text("9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a");
+    for (auto _ : state) benchmark::DoNotOptimize(uuidv5(sha1, ns, "335517149097361411"));
+}
+BENCHMARK(BM_Uuidv5Zitadel);
+
+void BM_NormalizeSubjectUuidPassthrough(benchmark::State& state) {
+    Digest sha1(Digest::Algorithm::sha1);
+    const Uuid ns = *parse_uuid_text("9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a");
+    for (auto _ : state) benchmark::DoNotOptimize(normalize_subject(sha1, "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", ns));
+}
+BENCHMARK(BM_NormalizeSubjectUuidPassthrough);
 
 }  // namespace

@@ -46,3 +46,28 @@ FROM (VALUES ('u-dev-001'), ('u000'), ('cmk07b7n4000q08l2h3g7d9xz'), ((SELECT mi
 \echo
 \echo '== 7. Plain CUID2s, as @paralleldrive/cuid2 makes them'
 SELECT generate_cuid2() AS default_24, generate_cuid2(10) AS short_10, is_cuid2('cmk07b7n4000q08l2h3g7d9xz') AS prisma_style_is_cuid2;
+
+\echo
+\echo '== 8. Canonical subject ids: the database maps an auth provider''s sub to one UUID'
+-- Once per database (a superuser): the namespace non-UUID subjects are hashed into.
+SET idconv.subject_namespace = '9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a';
+SELECT sub, normalize_subject(sub) AS subject_id
+FROM (VALUES ('335517149097361411'), ('auth0|5f7c8ec7c33c6c004bbafe82'), ('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')) v(sub);
+
+\echo
+\echo '== 9. Owner columns stamped from the request, as PostgREST sends it (claims set per transaction)'
+CREATE TABLE notes (
+  id               text PRIMARY KEY DEFAULT generate_prefixed_id('note'),
+  owner_subject_id uuid NOT NULL DEFAULT current_subject_id(),
+  body             text NOT NULL
+);
+CREATE TRIGGER notes_owner BEFORE INSERT OR UPDATE ON notes
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411","role":"authenticated"}', true) AS claims;
+-- The client says the note belongs to someone else; the database stamps the real subject.
+INSERT INTO notes (body, owner_subject_id)
+VALUES ('hello', '00000000-0000-0000-0000-000000000000') RETURNING body, owner_subject_id;
+COMMIT;
+\echo '-- Without a subject the insert is refused (SQLSTATE 42501):'
+INSERT INTO notes (body) VALUES ('anonymous');

@@ -8,6 +8,21 @@
 using namespace idconv;
 using namespace idconv::pg;
 
+namespace {
+
+// One part of a prefixed id, or SQL NULL when the argument is not one.
+Datum prefixed_id_part(FunctionCallInfo fcinfo, std::string_view PrefixedIdParts::*part) {
+    const std::string_view id = text_arg(fcinfo, 0);
+    PrefixedIdParts parts;
+    bool ok = false;
+    guarded([&] { ok = split_prefixed_id(id, &parts); });
+    if (!ok) PG_RETURN_NULL();
+    const std::string_view value = parts.*part;
+    return text_result(value.data(), value.size());
+}
+
+}  // namespace
+
 extern "C" {
 
 PG_FUNCTION_INFO_V1(generate_prefixed_id);
@@ -42,23 +57,9 @@ Datum is_prefixed_id(PG_FUNCTION_ARGS) {
 }
 
 PG_FUNCTION_INFO_V1(prefixed_id_prefix);
-Datum prefixed_id_prefix(PG_FUNCTION_ARGS) {
-    const std::string_view id = text_arg(fcinfo, 0);
-    PrefixedIdParts parts;
-    bool ok = false;
-    guarded([&] { ok = split_prefixed_id(id, &parts); });
-    if (!ok) PG_RETURN_NULL();
-    return text_result(parts.prefix.data(), parts.prefix.size());
-}
+Datum prefixed_id_prefix(PG_FUNCTION_ARGS) { return prefixed_id_part(fcinfo, &PrefixedIdParts::prefix); }
 
 PG_FUNCTION_INFO_V1(prefixed_id_body);
-Datum prefixed_id_body(PG_FUNCTION_ARGS) {
-    const std::string_view id = text_arg(fcinfo, 0);
-    PrefixedIdParts parts;
-    bool ok = false;
-    guarded([&] { ok = split_prefixed_id(id, &parts); });
-    if (!ok) PG_RETURN_NULL();
-    return text_result(parts.body.data(), parts.body.size());
-}
+Datum prefixed_id_body(PG_FUNCTION_ARGS) { return prefixed_id_part(fcinfo, &PrefixedIdParts::body); }
 
 }  // extern "C"

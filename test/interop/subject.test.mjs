@@ -7,21 +7,15 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { v5 as uuidv5 } from "uuid";
+import { xorshift } from "../unit/vectors/xorshift.mjs";
 
 const NAMESPACE = "9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a";
 const DATABASE = "idconv_interop";
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const appSubjectId = (sub) => (UUID_SHAPE.test(sub) ? sub.toLowerCase() : uuidv5(sub, NAMESPACE));
 
-// Deterministic choices (xorshift32), so a failure names a subject that reproduces.
-let state = 0x1d2c3b4a;
-const next = () => {
-  state ^= state << 13; state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5; state >>>= 0;
-  return state;
-};
-const pick = (alphabet, n) => Array.from({ length: n }, () => alphabet[next() % alphabet.length]).join("");
+// Deterministic choices, so a failure names a subject that reproduces.
+const { next, pick } = xorshift(0x1d2c3b4a);
 const DIGITS = "0123456789";
 const HEX = "0123456789abcdef";
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -5,18 +5,11 @@
 // we hand it a `random` that replays chosen characters and a fixed clock, so each vector is the
 // package's own output for explicit inputs that the C++ construction takes as arguments.
 import { init } from "@paralleldrive/cuid2";
+import { xorshift } from "./xorshift.mjs";
 
 const digits = "0123456789abcdefghijklmnopqrstuvwxyz";
 
-// A deterministic generator (xorshift32) for choosing inputs; nothing secret about it.
-let state = 0x9e3779b9;
-const next = () => {
-  state ^= state << 13; state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5; state >>>= 0;
-  return state;
-};
-const pick = (alphabet, n) => Array.from({ length: n }, () => alphabet[next() % alphabet.length]).join("");
+const { next, pick } = xorshift(0x9e3779b9);
 
 function referenceId({ letter, timeMs, salt, counter, fingerprint, length }) {
   // init() asks random() for the letter first, then one value per salt character.

@@ -2,19 +2,14 @@
 // Columns: source (the reference's joined global names), entropy (32 base-36 chars), fingerprint.
 //
 // createFingerprint is not in the package's export map, so it is loaded from the file itself.
+import { xorshift } from "./xorshift.mjs";
 const { createFingerprint } = await import(
   new URL("./node_modules/@paralleldrive/cuid2/src/index.js", import.meta.url)
 );
 
 const digits = "0123456789abcdefghijklmnopqrstuvwxyz";
-let state = 0x2545f491;
-const next = () => {
-  state ^= state << 13; state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5; state >>>= 0;
-  return state;
-};
-const pick = (n) => Array.from({ length: n }, () => digits[next() % 36]).join("");
+const { next, pick: pickFrom } = xorshift(0x2545f491);
+const pick = (n) => pickFrom(digits, n);
 
 const globalSets = [
   ["global", "process", "Buffer"],
