@@ -72,6 +72,23 @@ INSERT INTO notes (body) VALUES ('anonymous');
 ROLLBACK;
 SELECT current_subject_id() IS NULL AS no_subject_outside_the_transaction;
 
+-- current_subject_id() is PARALLEL SAFE: parallel workers see the transaction's claims. If they
+-- did not, the workers' share of the matching rows would be missing from the count.
+CREATE TABLE many_notes AS
+SELECT g, CASE WHEN g % 3 = 0 THEN '0119f314-073c-5994-97d8-8033973455b7'::uuid ELSE gen_random_uuid() END AS owner
+FROM generate_series(1, 60000) g;
+ANALYZE many_notes;
+BEGIN;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS a_signed_in;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM many_notes WHERE owner = current_subject_id();
+SELECT count(*) AS a_rows FROM many_notes WHERE owner = current_subject_id();
+COMMIT;
+DROP TABLE many_notes;
+
 -- Policies on their own refuse the same things, for tables without the trigger.
 CREATE TABLE plain_notes (
   id               text PRIMARY KEY DEFAULT generate_prefixed_id('note'),
