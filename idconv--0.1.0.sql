@@ -118,3 +118,164 @@ LANGUAGE C;
 
 COMMENT ON FUNCTION stamp_subject() IS
 'BEFORE INSERT OR UPDATE row trigger; argument: the owner column. Sets it to current_subject_id() on INSERT and refuses changes on UPDATE, except for members of idconv.owner_admin_role (logged)';
+
+-- Prefix registry --------------------------------------------------------------------------------
+
+CREATE TABLE id_prefixes (
+    entity      text PRIMARY KEY,
+    prefix      text NOT NULL UNIQUE CHECK (is_valid_prefix(prefix)),
+    description text,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE id_prefixes IS
+'idconv''s prefix registry: which entity each id prefix stands for (see register_prefix, generate_id_for, entity_of)';
+GRANT SELECT ON id_prefixes TO PUBLIC;
+-- Rows belong to the database, not to the extension: pg_dump keeps them.
+SELECT pg_catalog.pg_extension_config_dump('id_prefixes', '');
+
+CREATE FUNCTION id_prefixes_invalidate()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'id_prefixes_invalidate'
+LANGUAGE C;
+
+COMMENT ON FUNCTION id_prefixes_invalidate() IS
+'Statement trigger on id_prefixes: tells every backend to drop its cached copy of the registry';
+
+CREATE TRIGGER id_prefixes_invalidate
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON id_prefixes
+FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
+
+CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'register_prefix'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION register_prefix(text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; an invalid prefix is an error, and so is an entity or prefix already registered';
+
+CREATE FUNCTION generate_id_for(entity text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'generate_id_for'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_id_for(text) IS
+'A new prefixed id (16-char body) with the prefix registered for the entity; an unregistered entity is an error';
+
+CREATE FUNCTION entity_of(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'entity_of'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION entity_of(text) IS
+'The entity whose registered prefix the prefixed id carries, or NULL';
+
+-- Classification and audits ----------------------------------------------------------------------
+
+CREATE FUNCTION id_kind(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'id_kind'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION id_kind(text) IS
+'What kind of id the text is, first match wins: uuid, prefixed, integer, cuid, cuid2, slug, token, other';
+
+CREATE FUNCTION audit_id_column(tbl regclass, col name)
+RETURNS TABLE (kind text, rows bigint, example text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ext_schema text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                   WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    -- id_kind through the extension's own schema, whatever the caller's search_path.
+    SELECT quote_ident(n.nspname) INTO ext_schema
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'idconv';
+    RETURN QUERY EXECUTE format(
+        'SELECT %1$s.id_kind(v), count(*), min(v COLLATE "C") '
+        'FROM (SELECT %2$I::text AS v FROM %3$s) AS s GROUP BY 1 ORDER BY 2 DESC, 1',
+        ext_schema, col, tbl);
+END
+$$;
+
+COMMENT ON FUNCTION audit_id_column(regclass, name) IS
+'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example';
+
+CREATE FUNCTION audit_subject_references(schema_name name DEFAULT NULL, profiles regclass DEFAULT NULL)
+RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH refs AS (
+        -- User references: the forbidden names, and subject_id / *_subject_id. A column that is
+        -- its table's whole primary key is the source of truth, not a reference.
+        SELECT c.oid AS relid, a.attnum, a.attname, a.atttypid, a.atttypmod,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS basetype
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        JOIN pg_type t ON t.oid = a.atttypid
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND (CASE WHEN schema_name IS NULL
+                    THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
+                         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+                    ELSE n.nspname = schema_name END)
+          AND (a.attname IN ('user_id', 'created_by', 'owner_id', 'subject_id')
+               OR a.attname LIKE '%\_subject\_id')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                          WHERE k.conrelid = c.oid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
+    ), problems AS (
+        SELECT r.*, 'forbidden_name' AS problem FROM refs r
+        WHERE r.attname IN ('user_id', 'created_by', 'owner_id')
+        UNION ALL
+        SELECT r.*, 'not_uuid' FROM refs r
+        WHERE r.basetype <> 'uuid'::regtype
+        UNION ALL
+        SELECT r.*, 'no_foreign_key' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint f
+                          WHERE f.conrelid = r.relid AND f.contype = 'f' AND r.attnum = ANY (f.conkey)
+                            AND (profiles IS NULL OR f.confrelid = profiles))
+        UNION ALL
+        SELECT r.*, 'no_index' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.relid AND i.indkey[0] = r.attnum)
+    )
+    SELECT relid::regclass, attname, format_type(atttypid, atttypmod), problem
+    FROM problems
+    ORDER BY relid::regclass::text, attname, problem
+$$;
+
+COMMENT ON FUNCTION audit_subject_references(name, regclass) IS
+'One row per problem with a user-reference column: forbidden_name (user_id, created_by, owner_id), not_uuid, no_foreign_key (to profiles when given), no_index';
+
+-- Tenant slugs -----------------------------------------------------------------------------------
+
+CREATE FUNCTION is_slug(text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_slug'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION is_slug(text) IS
+'True when the text is 1 to 63 characters of [a-z0-9] runs joined by single "-", with no "-" at either end; never raises';
+
+CREATE FUNCTION slugify(text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'slugify'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION slugify(text) IS
+'A slug of the text: lower-case, Latin diacritics folded to ASCII, other runs of characters as one "-", cut to 63 on a word boundary; NULL when nothing is left';
+
+-- Deferred checks --------------------------------------------------------------------------------
+
+CREATE FUNCTION require_filled_at_commit()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'require_filled_at_commit'
+LANGUAGE C;
+
+COMMENT ON FUNCTION require_filled_at_commit() IS
+'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt';

@@ -9,17 +9,14 @@ extern "C" {
 #include "commands/trigger.h"
 #include "common/jsonapi.h"
 #include "executor/spi.h"
-#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
-#include "nodes/bitmapset.h"
 #include "utils/acl.h"
 #include "commands/dbcommands.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
-#include "utils/relcache.h"
 #include "utils/uuid.h"
 }
 
@@ -27,6 +24,7 @@ extern "C" {
 
 #include "pg/guard.h"
 #include "pg/process.h"
+#include "pg/row_key.h"
 #include "pg/settings.h"
 #include "pg/text.h"
 
@@ -281,28 +279,6 @@ bool is_owner_admin() {
     if (owner_admin_role_setting == nullptr || owner_admin_role_setting[0] == '\0') return false;
     const Oid role = get_role_oid(owner_admin_role_setting, true);
     return OidIsValid(role) && has_privs_of_role(GetUserId(), role);
-}
-
-// "(id)=(usr_...)" from the primary key columns of `tuple`, as PostgreSQL's own messages show keys.
-char* row_key(Relation rel, HeapTuple tuple) {
-    Bitmapset* pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
-    if (pk == nullptr) return pstrdup("(no primary key)");
-    StringInfoData names, values;
-    initStringInfo(&names);
-    initStringInfo(&values);
-    TupleDesc desc = RelationGetDescr(rel);
-    int member = -1;
-    while ((member = bms_next_member(pk, member)) >= 0) {
-        const AttrNumber attnum = static_cast<AttrNumber>(member + FirstLowInvalidHeapAttributeNumber);
-        if (names.len > 0) {
-            appendStringInfoString(&names, ", ");
-            appendStringInfoString(&values, ", ");
-        }
-        appendStringInfoString(&names, quote_identifier(NameStr(TupleDescAttr(desc, attnum - 1)->attname)));
-        char* value = SPI_getvalue(tuple, desc, attnum);
-        appendStringInfoString(&values, value != nullptr ? value : "null");
-    }
-    return psprintf("(%s)=(%s)", names.data, values.data);
 }
 
 const char* uuid_text(bool isnull, Datum value) {

@@ -1,0 +1,14 @@
+// What an id column holds: for audits of columns that mixed conventions over the years.
+#pragma once
+
+#include <string_view>
+
+namespace idconv {
+
+// The first that matches: "uuid" (36-char hyphenated hex, any case), "prefixed" (a valid prefix,
+// '_', a CUID2-shaped body of 16-32 chars), "integer" (^[0-9]+$), "cuid" (^c[0-9a-z]{24}$, Prisma's
+// cuid()), "cuid2" (^[a-z][0-9a-z]{23,31}$), "slug" (is_slug with at least one '-'), "token"
+// (^[a-z0-9]{1,63}$), else "other".
+const char* id_kind(std::string_view id) noexcept;
+
+}  // namespace idconv

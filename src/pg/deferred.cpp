@@ -1,0 +1,106 @@
+// require_filled_at_commit: a constraint trigger for columns that may be NULL inside a transaction
+// but not at its end, as in circular ownership (users.customer_id <-> customers.owner_id: the
+// owner user exists briefly before its customer does).
+extern "C" {
+#include "postgres.h"
+
+#include "access/tableam.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+}
+
+#include <cstring>
+
+#include "pg/row_key.h"
+
+using namespace idconv::pg;
+
+namespace {
+
+int column_number(Relation rel, const char* column, const Trigger* trigger) {
+    const int attnum = SPI_fnumber(RelationGetDescr(rel), column);
+    if (attnum <= 0) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                        errmsg("column \"%s\" of relation \"%s\" does not exist", column, RelationGetRelationName(rel)),
+                        errdetail("Trigger \"%s\" names it for require_filled_at_commit().", trigger->tgname)));
+    }
+    return attnum;
+}
+
+// "'a', 'b'": the exempt values as the trigger lists them.
+char* quoted_list(char** values, int count) {
+    StringInfoData s;
+    initStringInfo(&s);
+    for (int i = 0; i < count; ++i) {
+        if (i > 0) appendStringInfoString(&s, ", ");
+        appendStringInfoString(&s, quote_literal_cstr(values[i]));
+    }
+    return s.data;
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(require_filled_at_commit);
+Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("require_filled_at_commit() must be called as a trigger")));
+    }
+    auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
+    const TriggerEvent event = trigdata->tg_event;
+    if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
+        !(TRIGGER_FIRED_BY_INSERT(event) || TRIGGER_FIRED_BY_UPDATE(event))) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("require_filled_at_commit() must be fired AFTER INSERT OR UPDATE ... FOR EACH ROW"),
+                        errhint("Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE "
+                                "INITIALLY DEFERRED FOR EACH ROW.")));
+    }
+    Relation rel = trigdata->tg_relation;
+    const Trigger* trigger = trigdata->tg_trigger;
+    if (trigger->tgnargs != 1 && trigger->tgnargs < 3) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("trigger \"%s\" on \"%s\" gives require_filled_at_commit() %d arguments",
+                               trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
+                        errhint("Pass the column, optionally followed by an exemption column and one or more "
+                                "exempt values: require_filled_at_commit('customer_id', 'role', 'system_admin').")));
+    }
+    const char* column = trigger->tgargs[0];
+    const int attnum = column_number(rel, column, trigger);
+    const int exempt_attnum = trigger->tgnargs >= 3 ? column_number(rel, trigger->tgargs[1], trigger) : 0;
+
+    const bool update = TRIGGER_FIRED_BY_UPDATE(event);
+    TupleTableSlot* slot = update ? trigdata->tg_newslot : trigdata->tg_trigslot;
+    HeapTuple tuple = update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+    // A row version that a later statement of the transaction updated or deleted is not checked:
+    // the later version has an event of its own (as PostgreSQL's foreign key triggers do).
+    if (!table_tuple_satisfies_snapshot(rel, slot, SnapshotSelf)) return PointerGetDatum(nullptr);
+
+    TupleDesc desc = RelationGetDescr(rel);
+    bool isnull;
+    SPI_getbinval(tuple, desc, attnum, &isnull);
+    if (!isnull) return PointerGetDatum(nullptr);
+    if (exempt_attnum > 0) {
+        const char* value = SPI_getvalue(tuple, desc, exempt_attnum);
+        for (int i = 2; value != nullptr && i < trigger->tgnargs; ++i) {
+            if (std::strcmp(value, trigger->tgargs[i]) == 0) return PointerGetDatum(nullptr);
+        }
+    }
+    const char* exemption =
+        exempt_attnum > 0 ? psprintf(" unless \"%s\" is one of %s", trigger->tgargs[1],
+                                     quoted_list(trigger->tgargs + 2, trigger->tgnargs - 2))
+                          : "";
+    ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION),
+                    errmsg("null value in column \"%s\" of relation \"%s\" at the end of the transaction", column,
+                           RelationGetRelationName(rel)),
+                    errdetail("Row %s must have \"%s\" filled by commit%s.", row_key(rel, tuple), column, exemption),
+                    errtablecol(rel, attnum)));
+    return PointerGetDatum(nullptr);
+}
+
+}  // extern "C"

@@ -1,0 +1,246 @@
+// The prefix registry: register_prefix, generate_id_for, entity_of, and the trigger that keeps
+// every backend's copy of the table current.
+//
+// Each backend keeps the table's rows in memory, so generate_id_for() runs no query per call. A
+// statement trigger on the table (id_prefixes_invalidate) turns every change, by these functions
+// or by plain SQL, into a relcache invalidation of the table: other backends see it when the
+// change commits, this backend at its next command, and PostgreSQL replays it here on abort.
+#include "core/prefix.h"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "utils/fmgroids.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+}
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "pg/guard.h"
+#include "pg/process.h"
+#include "pg/text.h"
+
+using namespace idconv;
+using namespace idconv::pg;
+
+namespace {
+
+struct Entry {
+    char* entity;
+    char* prefix;
+};
+
+MemoryContext registry_context = nullptr;
+Entry* by_entity = nullptr;  // sorted by entity, bytewise
+Entry* by_prefix = nullptr;  // sorted by prefix, bytewise
+int entry_count = 0;
+bool registry_loaded = false;
+Oid registry_relid = InvalidOid;
+std::uint64_t invalidations = 0;
+bool callback_registered = false;
+
+void registry_invalidated(Datum, Oid relid) {
+    if (relid == InvalidOid || relid == registry_relid) {
+        registry_loaded = false;
+        ++invalidations;
+    }
+}
+
+// The schema idconv is installed in (PostgreSQL 15 does not export get_extension_schema).
+Oid extension_schema() {
+    Relation catalog = table_open(ExtensionRelationId, AccessShareLock);
+    ScanKeyData key;
+    ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber, F_NAMEEQ, CStringGetDatum("idconv"));
+    SysScanDesc scan = systable_beginscan(catalog, ExtensionNameIndexId, true, nullptr, 1, &key);
+    HeapTuple tuple = systable_getnext(scan);
+    const Oid schema =
+        HeapTupleIsValid(tuple) ? reinterpret_cast<Form_pg_extension>(GETSTRUCT(tuple))->extnamespace : InvalidOid;
+    systable_endscan(scan);
+    table_close(catalog, AccessShareLock);
+    if (!OidIsValid(schema)) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("extension \"idconv\" is not installed"),
+                        errhint("CREATE EXTENSION idconv;")));
+    }
+    return schema;
+}
+
+// The registry table, found through the extension's schema, never through search_path.
+Oid registry_table(char** qualified_name) {
+    const Oid schema = extension_schema();
+    const Oid relid = get_relname_relid("id_prefixes", schema);
+    if (!OidIsValid(relid)) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("idconv's prefix registry table is missing"),
+                        errdetail("Expected table id_prefixes in schema \"%s\".", get_namespace_name(schema))));
+    }
+    *qualified_name = quote_qualified_identifier(get_namespace_name(schema), "id_prefixes");
+    return relid;
+}
+
+int compare_entity(const void* a, const void* b) {
+    return std::strcmp(static_cast<const Entry*>(a)->entity, static_cast<const Entry*>(b)->entity);
+}
+
+int compare_prefix(const void* a, const void* b) {
+    return std::strcmp(static_cast<const Entry*>(a)->prefix, static_cast<const Entry*>(b)->prefix);
+}
+
+void load_registry() {
+    if (registry_loaded) return;
+    if (!callback_registered) {
+        CacheRegisterRelcacheCallback(registry_invalidated, 0);
+        callback_registered = true;
+    }
+    char* table = nullptr;
+    registry_relid = registry_table(&table);
+    const std::uint64_t invalidations_before = invalidations;
+    if (registry_context == nullptr) {
+        registry_context = AllocSetContextCreate(CacheMemoryContext, "idconv prefix registry", ALLOCSET_SMALL_SIZES);
+    } else {
+        MemoryContextReset(registry_context);
+    }
+    by_entity = by_prefix = nullptr;
+    entry_count = 0;
+
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute(psprintf("SELECT entity, prefix FROM %s", table), true, 0) != SPI_OK_SELECT) {
+        elog(ERROR, "could not read %s", table);
+    }
+    const int n = static_cast<int>(SPI_processed);
+    auto* rows = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * (n > 0 ? n : 1)));
+    auto* rows_by_prefix = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; ++i) {
+        HeapTuple tuple = SPI_tuptable->vals[i];
+        rows[i].entity = MemoryContextStrdup(registry_context, SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1));
+        rows[i].prefix = MemoryContextStrdup(registry_context, SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2));
+        rows_by_prefix[i] = rows[i];
+    }
+    SPI_finish();
+    qsort(rows, static_cast<std::size_t>(n), sizeof(Entry), compare_entity);
+    qsort(rows_by_prefix, static_cast<std::size_t>(n), sizeof(Entry), compare_prefix);
+    by_entity = rows;
+    by_prefix = rows_by_prefix;
+    entry_count = n;
+    // A change that arrived while the rows were read makes this copy stale already.
+    registry_loaded = invalidations == invalidations_before;
+}
+
+const Entry* find(const Entry* sorted, const Entry& key, int (*compare)(const void*, const void*)) {
+    if (entry_count == 0) return nullptr;
+    return static_cast<const Entry*>(bsearch(&key, sorted, static_cast<std::size_t>(entry_count), sizeof(Entry), compare));
+}
+
+char* cstring_of(std::string_view s) { return pnstrdup(s.data(), s.size()); }
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(register_prefix);
+Datum register_prefix(PG_FUNCTION_ARGS) {
+    // Not STRICT, so that a missing entity or prefix is an error rather than a silent NULL.
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) {
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("%s must not be null", PG_ARGISNULL(0) ? "entity" : "prefix")));
+    }
+    const std::string_view entity = text_arg(fcinfo, 0);
+    const std::string_view prefix = text_arg(fcinfo, 1);
+    guarded([&] { check_prefix(prefix); });
+    if (entity.empty()) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("entity must not be empty")));
+    }
+    char* table = nullptr;
+    registry_table(&table);
+    Datum args[3] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? Datum(0) : PG_GETARG_DATUM(2)};
+    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
+    const char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
+
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    // Name the holder of a taken entity or prefix; the unique indexes still decide races.
+    if (SPI_execute_with_args(psprintf("SELECT entity, prefix FROM %s WHERE entity = $1 OR prefix = $2 "
+                                       "ORDER BY entity = $1 DESC LIMIT 1",
+                                       table),
+                              2, types, args, nulls, true, 0) != SPI_OK_SELECT) {
+        elog(ERROR, "could not read %s", table);
+    }
+    if (SPI_processed > 0) {
+        const char* holder_entity = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+        const char* holder_prefix = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+        char* wanted_entity = cstring_of(entity);
+        if (std::strcmp(holder_entity, wanted_entity) == 0) {
+            ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                            errmsg("entity \"%s\" is already registered", wanted_entity),
+                            errdetail("It has the prefix \"%s\".", holder_prefix)));
+        }
+        ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                        errmsg("prefix \"%s\" is already registered", holder_prefix),
+                        errdetail("Entity \"%s\" holds it.", holder_entity)));
+    }
+    if (SPI_execute_with_args(psprintf("INSERT INTO %s (entity, prefix, description) VALUES ($1, $2, $3)", table), 3,
+                              types, args, nulls, false, 0) != SPI_OK_INSERT) {
+        elog(ERROR, "could not insert into %s", table);
+    }
+    SPI_finish();
+    return text_result(prefix.data(), prefix.size());
+}
+
+PG_FUNCTION_INFO_V1(generate_id_for);
+Datum generate_id_for(PG_FUNCTION_ARGS) {
+    const std::string_view entity = text_arg(fcinfo, 0);
+    load_registry();
+    Entry key{cstring_of(entity), nullptr};
+    const Entry* found = find(by_entity, key, compare_entity);
+    if (found == nullptr) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown entity \"%s\"", key.entity),
+                        errdetail("The prefix registry (id_prefixes) has no row for it."),
+                        errhint("Register it first: SELECT register_prefix('%s', '<prefix>');", key.entity)));
+    }
+    const std::string_view prefix = found->prefix;
+    char out[kMaxPrefixedIdLength];
+    std::size_t n = 0;
+    guarded([&] {
+        n = idconv::generate_prefixed_id(process_generator(), prefix, kDefaultPrefixedBodyLength, now_ms(), out);
+    });
+    return text_result(out, n);
+}
+
+PG_FUNCTION_INFO_V1(entity_of);
+Datum entity_of(PG_FUNCTION_ARGS) {
+    const std::string_view id = text_arg(fcinfo, 0);
+    PrefixedIdParts parts;
+    bool ok = false;
+    guarded([&] { ok = split_prefixed_id(id, &parts); });
+    if (!ok) PG_RETURN_NULL();
+    load_registry();
+    Entry key{nullptr, cstring_of(parts.prefix)};
+    const Entry* found = find(by_prefix, key, compare_prefix);
+    if (found == nullptr) PG_RETURN_NULL();
+    return text_result(found->entity, std::strlen(found->entity));
+}
+
+// AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ... FOR EACH STATEMENT on id_prefixes.
+PG_FUNCTION_INFO_V1(id_prefixes_invalidate);
+Datum id_prefixes_invalidate(PG_FUNCTION_ARGS) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("id_prefixes_invalidate() must be called as a trigger")));
+    }
+    CacheInvalidateRelcache(reinterpret_cast<TriggerData*>(fcinfo->context)->tg_relation);
+    return PointerGetDatum(nullptr);
+}
+
+}  // extern "C"
