@@ -107,6 +107,25 @@ UPDATE id_prefixes SET prefix = 'hck' WHERE entity = 'invoice';
 RESET ROLE;
 DROP ROLE regress_idconv_reader;
 
+-- No query per call: while another transaction holds an exclusive lock on the table, a session
+-- whose cache is warm goes on generating ids (a query would wait, and time out).
+CREATE EXTENSION dblink;
+SELECT dblink_connect('peer', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+                                     split_part(current_setting('unix_socket_directories'), ',', 1))) AS connected;
+SELECT * FROM dblink('peer', 'SELECT generate_id_for(''invoice'') ~ ''^inv_''') AS t(warm boolean);
+BEGIN;
+LOCK TABLE id_prefixes IN ACCESS EXCLUSIVE MODE;
+SELECT * FROM dblink('peer', 'SET lock_timeout = ''200ms''; '
+                             'SELECT count(DISTINCT generate_id_for(''invoice'')) FROM generate_series(1, 1000)')
+  AS t(ids_while_locked bigint);
+-- The control: a new session, whose cache is cold, has to read the table and times out waiting.
+SELECT dblink_connect('cold', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+                                     split_part(current_setting('unix_socket_directories'), ',', 1))) AS connected;
+SELECT * FROM dblink('cold', 'SET lock_timeout = ''200ms''; SELECT generate_id_for(''invoice'')') AS t(id text);
+COMMIT;
+SELECT dblink_disconnect('peer'), dblink_disconnect('cold');
+DROP EXTENSION dblink;
+
 -- pg_dump keeps the rows: the table is registered as extension configuration.
 SELECT e.extconfig::regclass[] AS configuration FROM pg_extension e WHERE e.extname = 'idconv';
 
