@@ -10,7 +10,7 @@ CORE_OBJS = src/core/base36.o src/core/classify.o src/core/cuid2.o src/core/dige
             src/core/prefix.o src/core/random.o src/core/slug.o src/core/uuid.o
 PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/pg/module.o \
           src/pg/prefix.o src/pg/process.o src/pg/registry.o src/pg/row_key.o src/pg/settings.o \
-          src/pg/slug.o src/pg/subject.o
+          src/pg/slug.o src/pg/subject.o src/pg/trigger.o
 OBJS = $(CORE_OBJS) $(PG_OBJS)
 
 REGRESS = cuid2 prefixed_id rules subject ownership registry classify slug deferred audit_refs catalog

@@ -16,20 +16,11 @@ extern "C" {
 #include <cstring>
 
 #include "pg/row_key.h"
+#include "pg/trigger.h"
 
 using namespace idconv::pg;
 
 namespace {
-
-int column_number(Relation rel, const char* column, const Trigger* trigger) {
-    const int attnum = SPI_fnumber(RelationGetDescr(rel), column);
-    if (attnum <= 0) {
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                        errmsg("column \"%s\" of relation \"%s\" does not exist", column, RelationGetRelationName(rel)),
-                        errdetail("Trigger \"%s\" names it for require_filled_at_commit().", trigger->tgname)));
-    }
-    return attnum;
-}
 
 // "'a', 'b'": the exempt values as the trigger lists them.
 char* quoted_list(char** values, int count) {
@@ -48,19 +39,10 @@ extern "C" {
 
 PG_FUNCTION_INFO_V1(require_filled_at_commit);
 Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
-    if (!CALLED_AS_TRIGGER(fcinfo)) {
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("require_filled_at_commit() must be called as a trigger")));
-    }
-    auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
+    TriggerData* trigdata = insert_update_row_trigger(
+        fcinfo, "require_filled_at_commit", false,
+        "Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW.");
     const TriggerEvent event = trigdata->tg_event;
-    if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
-        !(TRIGGER_FIRED_BY_INSERT(event) || TRIGGER_FIRED_BY_UPDATE(event))) {
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("require_filled_at_commit() must be fired AFTER INSERT OR UPDATE ... FOR EACH ROW"),
-                        errhint("Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE "
-                                "INITIALLY DEFERRED FOR EACH ROW.")));
-    }
     Relation rel = trigdata->tg_relation;
     const Trigger* trigger = trigdata->tg_trigger;
     if (trigger->tgnargs != 1 && trigger->tgnargs < 3) {
@@ -71,8 +53,9 @@ Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
                                 "exempt values: require_filled_at_commit('customer_id', 'role', 'system_admin').")));
     }
     const char* column = trigger->tgargs[0];
-    const int attnum = column_number(rel, column, trigger);
-    const int exempt_attnum = trigger->tgnargs >= 3 ? column_number(rel, trigger->tgargs[1], trigger) : 0;
+    const char* detail = "Trigger \"%s\" names it for require_filled_at_commit().";
+    const int attnum = trigger_column(rel, trigger, column, detail);
+    const int exempt_attnum = trigger->tgnargs >= 3 ? trigger_column(rel, trigger, trigger->tgargs[1], detail) : 0;
 
     const bool update = TRIGGER_FIRED_BY_UPDATE(event);
     TupleTableSlot* slot = update ? trigdata->tg_newslot : trigdata->tg_trigslot;

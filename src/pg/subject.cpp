@@ -27,6 +27,7 @@ extern "C" {
 #include "pg/row_key.h"
 #include "pg/settings.h"
 #include "pg/text.h"
+#include "pg/trigger.h"
 
 using namespace idconv;
 using namespace idconv::pg;
@@ -305,17 +306,8 @@ extern "C" {
 
 PG_FUNCTION_INFO_V1(stamp_subject);
 Datum stamp_subject(PG_FUNCTION_ARGS) {
-    if (!CALLED_AS_TRIGGER(fcinfo)) {
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("stamp_subject() must be called as a trigger")));
-    }
-    auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
+    TriggerData* trigdata = insert_update_row_trigger(fcinfo, "stamp_subject", true, nullptr);
     const TriggerEvent event = trigdata->tg_event;
-    if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
-        !(TRIGGER_FIRED_BY_INSERT(event) || TRIGGER_FIRED_BY_UPDATE(event))) {
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW")));
-    }
     Relation rel = trigdata->tg_relation;
     const Trigger* trigger = trigdata->tg_trigger;
     if (trigger->tgnargs != 1) {
@@ -326,12 +318,8 @@ Datum stamp_subject(PG_FUNCTION_ARGS) {
     }
     const char* column = trigger->tgargs[0];
     TupleDesc desc = RelationGetDescr(rel);
-    const int attnum = SPI_fnumber(desc, column);
-    if (attnum <= 0) {
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                        errmsg("column \"%s\" of relation \"%s\" does not exist", column, RelationGetRelationName(rel)),
-                        errdetail("Trigger \"%s\" names it as the owner column for stamp_subject().", trigger->tgname)));
-    }
+    const int attnum = trigger_column(rel, trigger, column,
+                                      "Trigger \"%s\" names it as the owner column for stamp_subject().");
     const Oid type = TupleDescAttr(desc, attnum - 1)->atttypid;
     if (getBaseType(type) != UUIDOID) {
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
