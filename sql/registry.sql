@@ -105,6 +105,12 @@ SELECT register_prefix('hacked', 'hck');
 UPDATE id_prefixes SET prefix = 'hck' WHERE entity = 'invoice';
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
+-- With a grant, the same role registers prefixes.
+GRANT INSERT ON id_prefixes TO regress_idconv_reader;
+SET ROLE regress_idconv_reader;
+SELECT register_prefix('webhook', 'whk') AS granted;
+RESET ROLE;
+REVOKE INSERT ON id_prefixes FROM regress_idconv_reader;
 DROP ROLE regress_idconv_reader;
 
 -- No query per call: while another transaction holds an exclusive lock on the table, a session
