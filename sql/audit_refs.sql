@@ -39,6 +39,11 @@ CREATE TABLE kb.tasks (id uuid PRIMARY KEY,
   assignee_subject_id kb.subject_id REFERENCES core.user_profiles (subject_id));
 CREATE INDEX ON kb.tasks (assignee_subject_id);
 SELECT * FROM audit_subject_references('kb', 'core.user_profiles') WHERE table_name = 'kb.tasks'::regclass;
+-- A partitioned table is reported once, through its parent.
+CREATE TABLE kb.events (id bigint, created_by text) PARTITION BY RANGE (id);
+CREATE TABLE kb.events_1 PARTITION OF kb.events FOR VALUES FROM (0) TO (1000);
+CREATE TABLE kb.events_2 PARTITION OF kb.events FOR VALUES FROM (1000) TO (2000);
+SELECT * FROM audit_subject_references('kb', 'core.user_profiles') WHERE table_name::text LIKE 'kb.events%';
 -- An unknown schema has no problems; an unknown profiles table is an error.
 SELECT count(*) AS none FROM audit_subject_references('nowhere');
 SELECT * FROM audit_subject_references('kb', 'core.nope');

@@ -30,13 +30,20 @@ SELECT generate_id_for('nobody');
 \echo :LAST_ERROR_SQLSTATE
 SELECT generate_id_for(NULL) IS NULL AS strict;
 -- As a column default.
+-- entity_of alone is NULL for what is not a prefixed id, and a CHECK lets NULL through, so the
+-- check pairs it with is_prefixed_id.
 CREATE TABLE accounts (
-  id text PRIMARY KEY DEFAULT generate_id_for('account') CHECK (entity_of(id) = 'account'),
+  id text PRIMARY KEY DEFAULT generate_id_for('account')
+     CHECK (is_prefixed_id(id) AND entity_of(id) = 'account'),
   provider text NOT NULL
 );
 INSERT INTO accounts (provider) VALUES ('github'), ('google');
 SELECT count(*) AS accounts, bool_and(id ~ '^idn_[a-z][0-9a-z]{15}$') AS all_idn FROM accounts;
 INSERT INTO accounts (id, provider) VALUES ('usr_ght4k2jxm7pqbv01', 'spoofed');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO accounts (id, provider) VALUES ('u-dev-001', 'hardcoded');
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO accounts (id, provider) VALUES ('idn_ab', 'short body');
 \echo :LAST_ERROR_SQLSTATE
 DROP TABLE accounts;
 

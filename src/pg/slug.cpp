@@ -28,9 +28,12 @@ Datum is_slug(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(slugify);
 Datum slugify(PG_FUNCTION_ARGS) {
     const std::string_view text = text_arg(fcinfo, 0);
-    // The core reads UTF-8; other server encodings are converted first (SQL_ASCII is passed as
-    // is, so its bytes count as UTF-8 where they are well-formed).
-    const char* utf8 = pg_server_to_any(text.data(), static_cast<int>(text.size()), PG_UTF8);
+    // The core reads UTF-8. Other server encodings are converted first; SQL_ASCII text is passed
+    // as it is (pg_server_to_any would reject its bytes that are not UTF-8, which the core takes
+    // as separators).
+    const int encoding = GetDatabaseEncoding();
+    const bool as_is = encoding == PG_UTF8 || encoding == PG_SQL_ASCII;
+    const char* utf8 = as_is ? text.data() : pg_server_to_any(text.data(), static_cast<int>(text.size()), PG_UTF8);
     const std::size_t utf8_len = utf8 == text.data() ? text.size() : std::strlen(utf8);
     char out[kMaxSlugLength];
     std::size_t n = 0;
