@@ -31,7 +31,7 @@ private:
     unsigned char byte();
     void refill();
 
-    static constexpr std::size_t kSize = 256;
+    static constexpr std::size_t kSize = 4096;
     RandomSource source_;
     unsigned char buf_[kSize];
     std::size_t pos_ = kSize;
