@@ -63,6 +63,15 @@ void BM_RandomSalt24(benchmark::State& state) {
 }
 BENCHMARK(BM_RandomSalt24);
 
+// The construction alone, inputs fixed: what next() adds on top is randomness and bookkeeping.
+void BM_Cuid2Construct16(benchmark::State& state) {
+    Digest sha(Digest::Algorithm::sha3_512);
+    const Cuid2Inputs in{'k', 1763836800000, "0123456789abcdef", 123456789, "k9x2m4pq7r1t8v3w6y0z5b2n4c6d8f0h", 16};
+    char out[kCuid2MaxLength];
+    for (auto _ : state) benchmark::DoNotOptimize(cuid2_construct(sha, in, out));
+}
+BENCHMARK(BM_Cuid2Construct16);
+
 void BM_Cuid2Next(benchmark::State& state) {
     Cuid2Generator gen(1);
     char out[kCuid2MaxLength];
