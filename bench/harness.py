@@ -251,7 +251,7 @@ def chart(calls, path):
         for i, (name, s) in enumerate(rows):
             f.write(f'{i} {s["median"]:.1f} "{name}"\n')
     script = f"""
-set terminal pngcairo size 1100,{120 + 34 * len(rows)} font "sans,10"
+set terminal pngcairo noenhanced size 1100,{120 + 34 * len(rows)} font "sans,10"
 set output "{path}"
 set title "ns per call, median of {ROUNDS} runs (lower is better); log scale"
 set logscale x
