@@ -1,6 +1,7 @@
 // Micro-benchmarks of the core, without PostgreSQL: what one id costs in each step.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "core/base36.h"
@@ -24,6 +25,27 @@ void BM_Base36U512(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_Base36U512);
+
+// The same over 1024 different digests: data-dependent branches cannot be learnt, as in real use.
+void BM_Base36U512Random(benchmark::State& state) {
+    static unsigned char digests[1024][64];
+    std::uint64_t x = 88172645463325252ull;
+    for (auto& d : digests) {
+        for (auto& b : d) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            b = static_cast<unsigned char>(x);
+        }
+    }
+    char out[kMaxBase36U512Digits];
+    std::size_t i = 0;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(base36_u512(digests[i++ & 1023], out));
+        benchmark::ClobberMemory();
+    }
+}
+BENCHMARK(BM_Base36U512Random);
 
 void BM_Sha3_512_70Bytes(benchmark::State& state) {
     Digest sha(Digest::Algorithm::sha3_512);
@@ -79,6 +101,29 @@ void BM_Cuid2Next(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(gen.next(length, 1763836800000, out));
 }
 BENCHMARK(BM_Cuid2Next)->Arg(16)->Arg(24)->Arg(32);
+
+// next() with a trivial byte source: what the CSPRNG itself costs per id is the difference.
+bool fast_fake_source(unsigned char* buf, std::size_t len) {
+    static unsigned char v = 0;
+    for (std::size_t i = 0; i < len; ++i) buf[i] = v++;
+    return true;
+}
+void BM_Cuid2NextFakeRandom16(benchmark::State& state) {
+    Cuid2Generator gen(1, fast_fake_source);
+    char out[kCuid2MaxLength];
+    for (auto _ : state) benchmark::DoNotOptimize(gen.next(16, 1763836800000, out));
+}
+BENCHMARK(BM_Cuid2NextFakeRandom16);
+
+// OpenSSL's CSPRNG alone: one 4 KiB refill of the pool.
+void BM_OpensslRandom4K(benchmark::State& state) {
+    unsigned char buf[4096];
+    for (auto _ : state) {
+        openssl_random(buf, sizeof buf);
+        benchmark::DoNotOptimize(buf);
+    }
+}
+BENCHMARK(BM_OpensslRandom4K);
 
 void BM_GeneratePrefixedId(benchmark::State& state) {
     Cuid2Generator gen(1);
