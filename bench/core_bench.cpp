@@ -79,7 +79,7 @@ void BM_RandomSalt24(benchmark::State& state) {
     RandomPool pool;
     char out[24];
     for (auto _ : state) {
-        pool.fill_chars(kBase36Digits, 36, out, sizeof out);
+        pool.fill_base36(out, sizeof out);
         benchmark::DoNotOptimize(out);
     }
 }

@@ -37,29 +37,150 @@ inline std::uint64_t divide_normalized(std::uint64_t hi, std::uint64_t lo, std::
     return q1;
 }
 
-// Two base-36 digits at a time.
-struct DigitPairs {
-    char pairs[36 * 36][2];
-    constexpr DigitPairs() : pairs() {
-        for (int i = 0; i < 36 * 36; ++i) {
-            pairs[i][0] = kBase36Digits[i / 36];
-            pairs[i][1] = kBase36Digits[i % 36];
-        }
-    }
-};
-constexpr DigitPairs kPairs;
-
 // Writes the 12 digits of r < 36^12, most significant first, zero-padded.
 inline void twelve_digits(std::uint64_t r, char* out) noexcept {
     // Two independent halves of six digits, three pairs each.
     auto hi = static_cast<std::uint32_t>(r / 2176782336u);  // 36^6
     auto lo = static_cast<std::uint32_t>(r % 2176782336u);
     for (int k = 2; k >= 0; --k) {
-        std::memcpy(out + 2 * k, kPairs.pairs[hi % 1296], 2);
-        std::memcpy(out + 6 + 2 * k, kPairs.pairs[lo % 1296], 2);
+        std::memcpy(out + 2 * k, kBase36Pairs.pairs[hi % 1296], 2);
+        std::memcpy(out + 6 + 2 * k, kBase36Pairs.pairs[lo % 1296], 2);
         hi /= 1296;
         lo /= 1296;
     }
+}
+
+
+// Writes the base-36 digits of the big-endian limbs[0..n) (destroyed) without leading zeros ("0"
+// for zero) and returns the count; `out` holds up to 100 chars.
+std::size_t convert_be(std::uint64_t* limbs, int n, char* out) {
+    // Chunks of 12 digits, least significant first, written from the end of tmp backwards.
+    constexpr std::size_t kTmp = 9 * kChunkDigits;  // 108 >= 100 digits
+    char tmp[kTmp];
+    std::size_t start = kTmp;
+    int top = 0;
+    while (top < n && limbs[top] == 0) ++top;
+    while (top < n) {
+        // Divide by 36^12 as (2 * value) / (2 * 36^12): the high word stays below the divisor,
+        // and `rem` carries twice the true remainder (even, so the next limb's top bit fits in).
+        std::uint64_t rem = 0;
+        for (int i = top; i < n; ++i) {
+            const std::uint64_t hi = rem | (limbs[i] >> 63);
+            limbs[i] = divide_normalized(hi, limbs[i] << 1, &rem);
+        }
+        while (top < n && limbs[top] == 0) ++top;
+        start -= kChunkDigits;
+        twelve_digits(rem >> 1, tmp + start);
+    }
+    // The last chunk was padded with zeros above its highest digit; drop them.
+    while (start < kTmp - 1 && tmp[start] == '0') ++start;
+    if (start == kTmp) tmp[--start] = '0';
+    const std::size_t count = kTmp - start;
+    std::memcpy(out, tmp + start, count);
+    return count;
+}
+
+void read_be(const unsigned char* digest, std::uint64_t* limbs) {
+    for (int i = 0; i < 8; ++i) {
+        std::uint64_t v = 0;
+        for (int b = 0; b < 8; ++b) v = (v << 8) | digest[8 * i + b];
+        limbs[i] = v;
+    }
+}
+
+// Powers of 36 as little-endian 64-bit limbs, with what long division by them needs: each is
+// normalized (shifted left until its top bit is set) once, here, instead of once per id.
+struct Power {
+    std::uint64_t limbs[9];       // 36^k, little-endian
+    int count;                    // limbs in use
+    int shift;                    // leading zero bits of the top limb
+    std::uint64_t normalized[9];  // 36^k << shift
+};
+
+struct Powers {
+    Power p[100];
+    Powers() {
+        std::uint64_t v[9] = {1};
+        for (int k = 0; k < 100; ++k) {
+            Power& w = p[k];
+            std::memcpy(w.limbs, v, sizeof v);
+            w.count = 9;
+            while (w.count > 1 && v[w.count - 1] == 0) --w.count;
+            w.shift = __builtin_clzll(v[w.count - 1]);
+            for (int i = w.count - 1; i >= 0; --i) {
+                w.normalized[i] = (v[i] << w.shift) | (w.shift != 0 && i > 0 ? v[i - 1] >> (64 - w.shift) : 0);
+            }
+            std::uint64_t carry = 0;  // v *= 36
+            for (auto& limb : v) {
+                const u128 t = static_cast<u128>(limb) * 36 + carry;
+                limb = static_cast<std::uint64_t>(t);
+                carry = static_cast<std::uint64_t>(t >> 64);
+            }
+        }
+    }
+};
+
+const Powers& powers() {
+    static const Powers table;
+    return table;
+}
+
+// a >= b for little-endian 8-limb a and b (b given in `count` limbs).
+bool at_least(const std::uint64_t* a, const Power& b) {
+    for (int i = 7; i >= 0; --i) {
+        const std::uint64_t bi = i < b.count ? b.limbs[i] : 0;
+        if (a[i] != bi) return a[i] > bi;
+    }
+    return true;
+}
+
+// floor(u / 36^k) for little-endian 8-limb u, as little-endian limbs in q; returns their count.
+// Knuth's algorithm D (TAOCP 4.3.1) with 64-bit digits; 36^k must have at least 2 limbs.
+int divide_by_power(const std::uint64_t* u, const Power& d, std::uint64_t* q) {
+    const int m = d.count;
+    const int n = 8;
+    const int s = d.shift;
+    const std::uint64_t* vn = d.normalized;
+    std::uint64_t un[9];
+    un[n] = s != 0 ? u[n - 1] >> (64 - s) : 0;
+    for (int i = n - 1; i > 0; --i) un[i] = (u[i] << s) | (s != 0 ? u[i - 1] >> (64 - s) : 0);
+    un[0] = u[0] << s;
+    for (int j = n - m; j >= 0; --j) {
+        const u128 num = (static_cast<u128>(un[j + m]) << 64) | un[j + m - 1];
+        u128 qhat = num / vn[m - 1];
+        u128 rhat = num % vn[m - 1];
+        while ((qhat >> 64) != 0 ||
+               qhat * vn[m - 2] > ((rhat << 64) | un[j + m - 2])) {
+            --qhat;
+            rhat += vn[m - 1];
+            if ((rhat >> 64) != 0) break;
+        }
+        // un[j .. j+m] -= qhat * vn
+        __int128 borrow = 0;
+        __int128 t = 0;
+        for (int i = 0; i < m; ++i) {
+            const u128 p = qhat * vn[i];
+            t = static_cast<__int128>(un[i + j]) - borrow - static_cast<__int128>(static_cast<std::uint64_t>(p));
+            un[i + j] = static_cast<std::uint64_t>(t);
+            borrow = static_cast<__int128>(p >> 64) - (t >> 64);
+        }
+        t = static_cast<__int128>(un[j + m]) - borrow;
+        un[j + m] = static_cast<std::uint64_t>(t);
+        q[j] = static_cast<std::uint64_t>(qhat);
+        if (t < 0) {  // qhat was one too large (rare): add the divisor back
+            --q[j];
+            u128 carry = 0;
+            for (int i = 0; i < m; ++i) {
+                const u128 sum = static_cast<u128>(un[i + j]) + vn[i] + carry;
+                un[i + j] = static_cast<std::uint64_t>(sum);
+                carry = sum >> 64;
+            }
+            un[j + m] += static_cast<std::uint64_t>(carry);
+        }
+    }
+    int count = n - m + 1;
+    while (count > 1 && q[count - 1] == 0) --count;
+    return count;
 }
 
 }  // namespace
@@ -77,35 +198,42 @@ std::size_t base36_u64(std::uint64_t value, char* out) {
 
 std::size_t base36_u512(const unsigned char* digest, char* out) {
     std::uint64_t limbs[8];
-    for (int i = 0; i < 8; ++i) {
-        std::uint64_t v = 0;
-        for (int b = 0; b < 8; ++b) v = (v << 8) | digest[8 * i + b];
-        limbs[i] = v;
+    read_be(digest, limbs);
+    return convert_be(limbs, 8, out);
+}
+
+std::size_t base36_u512_window(const unsigned char* digest, std::size_t skip, std::size_t count, char* out) {
+    std::uint64_t be[8];
+    read_be(digest, be);
+    // Nearly every digest has 99 or 100 digits (2^512 is about 1.13 * 36^99); the rest, about one
+    // in 40, take the full conversion.
+    std::uint64_t le[8];
+    for (int i = 0; i < 8; ++i) le[i] = be[7 - i];
+    const Powers& table = powers();
+    int digits = 0;
+    if (at_least(le, table.p[99])) {
+        digits = 100;
+    } else if (at_least(le, table.p[98])) {
+        digits = 99;
     }
-    // Chunks of 12 digits, least significant first, written from the end of tmp backwards.
-    constexpr std::size_t kTmp = 9 * kChunkDigits;  // 108 >= 100 digits
-    char tmp[kTmp];
-    std::size_t start = kTmp;
-    int top = 0;
-    while (top < 8 && limbs[top] == 0) ++top;
-    while (top < 8) {
-        // Divide by 36^12 as (2 * value) / (2 * 36^12): the high word stays below the divisor,
-        // and `rem` carries twice the true remainder (even, so the next limb's top bit fits in).
-        std::uint64_t rem = 0;
-        for (int i = top; i < 8; ++i) {
-            const std::uint64_t hi = rem | (limbs[i] >> 63);
-            limbs[i] = divide_normalized(hi, limbs[i] << 1, &rem);
-        }
-        while (top < 8 && limbs[top] == 0) ++top;
-        start -= kChunkDigits;
-        twelve_digits(rem >> 1, tmp + start);
+    if (digits == 0 || skip + count > static_cast<std::size_t>(digits) || count > 34 || skip > 2) {
+        char all[kMaxBase36U512Digits];
+        const std::size_t n = convert_be(be, 8, all);
+        if (skip >= n) return 0;
+        const std::size_t take = count < n - skip ? count : n - skip;
+        std::memcpy(out, all + skip, take);
+        return take;
     }
-    // The last chunk was padded with zeros above its highest digit; drop them.
-    while (start < kTmp - 1 && tmp[start] == '0') ++start;
-    if (start == kTmp) tmp[--start] = '0';
-    const std::size_t n = kTmp - start;
-    std::memcpy(out, tmp + start, n);
-    return n;
+    // Divide away the digits below the window, then convert what is left: skip + count digits.
+    const int below = digits - static_cast<int>(skip + count);
+    std::uint64_t q[8];
+    const int qn = divide_by_power(le, table.p[below], q);
+    std::uint64_t qbe[8];
+    for (int i = 0; i < qn; ++i) qbe[i] = q[qn - 1 - i];
+    char top[36];
+    const std::size_t n = convert_be(qbe, qn, top);  // exactly skip + count digits
+    std::memcpy(out, top + skip, n - skip);
+    return n - skip;
 }
 
 }  // namespace idconv

@@ -48,18 +48,11 @@ std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
         };
         sha.digest(pieces, sizeof pieces / sizeof pieces[0], digest);
     }
-    char digits[kMaxBase36U512Digits];
-    const std::size_t ndigits = base36_u512(digest, digits);
-
     // The reference drops the digest's first digit (it is biased: 0 or 1 for most digests), then
     // takes substring(1, length) of the rest, which skips one more.
     constexpr std::size_t kSkipped = 2;
-    const std::size_t want = static_cast<std::size_t>(in.length) - 1;
-    const std::size_t have = ndigits > kSkipped ? ndigits - kSkipped : 0;
-    const std::size_t body = want < have ? want : have;
     out[0] = in.letter;
-    std::memcpy(out + 1, digits + kSkipped, body);
-    return body + 1;
+    return 1 + base36_u512_window(digest, kSkipped, static_cast<std::size_t>(in.length) - 1, out + 1);
 }
 
 std::string cuid2_construct(const Cuid2Inputs& in) {
@@ -93,7 +86,7 @@ std::string cuid2_fingerprint_source(long pid) {
 Cuid2Generator::Cuid2Generator(long pid, RandomSource source) : pid_(pid), random_(source) {
     counter_ = random_.below32(kCuid2InitialCounterMax);
     char entropy[kCuid2FingerprintLength];
-    random_.fill_chars(kBase36Digits, 36, entropy, sizeof entropy);
+    random_.fill_base36(entropy, sizeof entropy);
     cuid2_fingerprint(sha_, cuid2_fingerprint_source(pid), {entropy, sizeof entropy}, fingerprint_);
 }
 
@@ -101,7 +94,7 @@ std::size_t Cuid2Generator::next(int length, std::uint64_t now_ms, char* out) {
     check_cuid2_length(length);
     char salt[kCuid2MaxLength];
     const char letter = kLetters[random_.below(26)];
-    random_.fill_chars(kBase36Digits, 36, salt, static_cast<std::size_t>(length));
+    random_.fill_base36(salt, static_cast<std::size_t>(length));
     const Cuid2Inputs in{letter, now_ms, {salt, static_cast<std::size_t>(length)}, counter_++,
                          fingerprint(), length};
     return cuid2_construct(sha_, in, out);

@@ -3,7 +3,9 @@
 #include <openssl/rand.h>
 
 #include <climits>
+#include <cstring>
 
+#include "core/base36.h"
 #include "core/error.h"
 
 namespace idconv {
@@ -46,6 +48,19 @@ std::uint32_t RandomPool::below32(std::uint32_t bound) {
 
 void RandomPool::fill_chars(const char* alphabet, unsigned alphabet_len, char* out, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) out[i] = alphabet[below(alphabet_len)];
+}
+
+void RandomPool::fill_base36(char* out, std::size_t n) {
+    constexpr unsigned kPairs = 36 * 36;
+    constexpr unsigned kLimit = 65536 - 65536 % kPairs;  // 64800
+    while (n >= 2) {
+        const unsigned v = (static_cast<unsigned>(byte()) << 8) | byte();
+        if (v >= kLimit) continue;
+        std::memcpy(out, kBase36Pairs.pairs[v % kPairs], 2);
+        out += 2;
+        n -= 2;
+    }
+    if (n == 1) *out = kBase36Digits[below(36)];
 }
 
 }  // namespace idconv

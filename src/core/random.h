@@ -27,6 +27,9 @@ public:
     // `n` characters drawn uniformly from `alphabet` (of `alphabet_len` <= 256 chars).
     void fill_chars(const char* alphabet, unsigned alphabet_len, char* out, std::size_t n);
 
+    // `n` base-36 digits, uniform and independent: two per 16-bit draw below 64800 (= 50 * 36^2).
+    void fill_base36(char* out, std::size_t n);
+
 private:
     unsigned char byte();
     void refill();

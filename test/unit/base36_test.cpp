@@ -80,5 +80,56 @@ TEST(Base36, U512MatchesLongDivision) {
     }
 }
 
+std::string window(const std::vector<unsigned char>& digest, std::size_t skip, std::size_t count) {
+    char buf[kMaxBase36U512Digits];
+    return std::string(buf, base36_u512_window(digest.data(), skip, count, buf));
+}
+
+// The window is the full conversion's substring, for every length a CUID2 uses, on random digests,
+// on digests at the 99/100-digit boundary, and on short numbers (the slow path).
+TEST(Base36, WindowMatchesFullConversion) {
+    std::mt19937_64 rng(777);
+    std::vector<std::vector<unsigned char>> digests;
+    for (int i = 0; i < 3000; ++i) {
+        std::vector<unsigned char> d(64);
+        for (auto& b : d) b = static_cast<unsigned char>(rng());
+        digests.push_back(d);
+    }
+    // Short numbers: a zeroed head.
+    for (std::size_t zeros = 1; zeros <= 64; ++zeros) {
+        std::vector<unsigned char> d(64);
+        for (auto& b : d) b = static_cast<unsigned char>(rng());
+        for (std::size_t j = 0; j < zeros; ++j) d[j] = 0;
+        digests.push_back(d);
+    }
+    // 36^99 and its neighbours, where the digit count changes.
+    std::vector<unsigned char> p99(64, 0);  // big-endian 36^99, by repeated multiplication
+    p99[63] = 1;
+    for (int k = 0; k < 99; ++k) {
+        unsigned carry = 0;
+        for (int j = 63; j >= 0; --j) {
+            const unsigned v = p99[j] * 36u + carry;
+            p99[j] = static_cast<unsigned char>(v);
+            carry = v >> 8;
+        }
+    }
+    digests.push_back(p99);
+    auto minus_one = p99;
+    for (int j = 63; j >= 0 && minus_one[j]-- == 0; --j) {
+    }
+    digests.push_back(minus_one);
+    digests.push_back(std::vector<unsigned char>(64, 0xff));
+    digests.push_back(std::vector<unsigned char>(64, 0));
+
+    for (const auto& d : digests) {
+        const std::string full = reference_base36(d);
+        for (std::size_t count = 1; count <= 31; ++count) {
+            const std::string expected = full.size() > 2 ? full.substr(2, count) : std::string();
+            ASSERT_EQ(window(d, 2, count), expected) << "count " << count << " of " << full;
+        }
+        ASSERT_EQ(window(d, 0, 34), full.substr(0, 34));
+    }
+}
+
 }  // namespace
 }  // namespace idconv

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "core/error.h"
@@ -58,6 +59,34 @@ TEST(RandomPool, DigitsAreUniform) {
     // Chi-square, 35 degrees of freedom; 90 is exceeded by chance with odds about 1e-6.
     double chi2 = 0;
     for (int c : counts) chi2 += (c - n / 36.0) * (c - n / 36.0) / (n / 36.0);
+    EXPECT_LT(chi2, 90.0);
+}
+
+TEST(RandomPool, Base36PairsRejectAbove64799) {
+    // 0xFFFF and 0xFD20 (= 64800) are rejected; 0x0507 = 1287 gives pair 1287 = "zr"; then one
+    // single digit from the next byte, 40 % 36 = 4.
+    script = {0xff, 0xff, 0xfd, 0x20, 0x05, 0x07, 40};
+    script_pos = 0;
+    RandomPool pool(scripted_source);
+    char out[3];
+    pool.fill_base36(out, 3);
+    EXPECT_EQ(std::string(out, 3), "zr4");
+}
+
+TEST(RandomPool, Base36DigitsAreUniform) {
+    RandomPool pool;
+    int counts[36] = {};
+    constexpr int kChars = 720000;
+    static char out[kChars];
+    pool.fill_base36(out, kChars);
+    for (char c : out) {
+        const char* p = std::strchr("0123456789abcdefghijklmnopqrstuvwxyz", c);
+        ASSERT_NE(p, nullptr);
+        ++counts[p - "0123456789abcdefghijklmnopqrstuvwxyz"];
+    }
+    // Chi-square, 35 degrees of freedom; 90 is exceeded by chance with odds about 1e-6.
+    double chi2 = 0;
+    for (int c : counts) chi2 += (c - kChars / 36.0) * (c - kChars / 36.0) / (kChars / 36.0);
     EXPECT_LT(chi2, 90.0);
 }
 
