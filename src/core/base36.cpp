@@ -18,23 +18,31 @@ constexpr int kChunkDigits = 12;
 constexpr std::uint64_t kNormalized = kChunk << 1;  // top bit set, as the method needs
 constexpr std::uint64_t kReciprocal = static_cast<std::uint64_t>(~u128{0} / kNormalized);  // minus 2^64
 
-// (hi, lo) / kNormalized with hi < kNormalized: the quotient, and the remainder in *rem.
-inline std::uint64_t divide_normalized(std::uint64_t hi, std::uint64_t lo, std::uint64_t* rem) noexcept {
-    u128 q = static_cast<u128>(kReciprocal) * hi;
+// The reciprocal the method needs for a normalized divisor d (top bit set).
+constexpr std::uint64_t reciprocal(std::uint64_t d) noexcept { return static_cast<std::uint64_t>(~u128{0} / d); }
+
+// (hi, lo) / d for normalized d with reciprocal v and hi < d: the quotient, the remainder in *rem.
+inline std::uint64_t divide_2by1(std::uint64_t hi, std::uint64_t lo, std::uint64_t d, std::uint64_t v,
+                                 std::uint64_t* rem) noexcept {
+    u128 q = static_cast<u128>(v) * hi;
     q += (static_cast<u128>(hi) << 64) | lo;
     auto q1 = static_cast<std::uint64_t>(q >> 64) + 1;
     const auto q0 = static_cast<std::uint64_t>(q);
-    std::uint64_t r = lo - q1 * kNormalized;
+    std::uint64_t r = lo - q1 * d;
     if (r > q0) {
         --q1;
-        r += kNormalized;
+        r += d;
     }
-    if (r >= kNormalized) {
+    if (r >= d) {
         ++q1;
-        r -= kNormalized;
+        r -= d;
     }
     *rem = r;
     return q1;
+}
+
+inline std::uint64_t divide_normalized(std::uint64_t hi, std::uint64_t lo, std::uint64_t* rem) noexcept {
+    return divide_2by1(hi, lo, kNormalized, kReciprocal, rem);
 }
 
 // Writes the 12 digits of r < 36^12, most significant first, zero-padded.
@@ -95,6 +103,7 @@ struct Power {
     int count;                    // limbs in use
     int shift;                    // leading zero bits of the top limb
     std::uint64_t normalized[9];  // 36^k << shift
+    std::uint64_t top_reciprocal;  // reciprocal(normalized[count - 1])
 };
 
 struct Powers {
@@ -110,6 +119,7 @@ struct Powers {
             for (int i = w.count - 1; i >= 0; --i) {
                 w.normalized[i] = (v[i] << w.shift) | (w.shift != 0 && i > 0 ? v[i - 1] >> (64 - w.shift) : 0);
             }
+            w.top_reciprocal = reciprocal(w.normalized[w.count - 1]);
             std::uint64_t carry = 0;  // v *= 36
             for (auto& limb : v) {
                 const u128 t = static_cast<u128>(limb) * 36 + carry;
@@ -146,14 +156,21 @@ int divide_by_power(const std::uint64_t* u, const Power& d, std::uint64_t* q) {
     for (int i = n - 1; i > 0; --i) un[i] = (u[i] << s) | (s != 0 ? u[i - 1] >> (64 - s) : 0);
     un[0] = u[0] << s;
     for (int j = n - m; j >= 0; --j) {
-        const u128 num = (static_cast<u128>(un[j + m]) << 64) | un[j + m - 1];
-        u128 qhat = num / vn[m - 1];
-        u128 rhat = num % vn[m - 1];
-        while ((qhat >> 64) != 0 ||
-               qhat * vn[m - 2] > ((rhat << 64) | un[j + m - 2])) {
+        // The estimate from the top two limbs, by the divisor's precomputed reciprocal rather
+        // than a hardware divide; when the top limbs are equal the estimate is b - 1.
+        u128 qhat;
+        u128 rhat;
+        if (un[j + m] >= vn[m - 1]) {
+            qhat = ~std::uint64_t{0};
+            rhat = static_cast<u128>(un[j + m - 1]) + vn[m - 1];
+        } else {
+            std::uint64_t r = 0;
+            qhat = divide_2by1(un[j + m], un[j + m - 1], vn[m - 1], d.top_reciprocal, &r);
+            rhat = r;
+        }
+        while ((rhat >> 64) == 0 && qhat * vn[m - 2] > ((rhat << 64) | un[j + m - 2])) {
             --qhat;
             rhat += vn[m - 1];
-            if ((rhat >> 64) != 0) break;
         }
         // un[j .. j+m] -= qhat * vn
         __int128 borrow = 0;

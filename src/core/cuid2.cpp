@@ -23,14 +23,19 @@ void check_cuid2_length(int length, const char* what) {
     }
 }
 
-std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
+namespace {
+
+// The construction with the time already in base 36 (the generator keeps it for the current
+// millisecond: a bulk insert makes hundreds of ids in each).
+std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time36, char* out) {
     check_cuid2_length(in.length);
     // The hash input, contiguous: one digest update costs less than four. A salt or fingerprint
     // longer than the reference's does not fit the buffer and is hashed in pieces instead.
     char input[2 * kMaxBase36U64Digits + kCuid2MaxLength + kCuid2FingerprintLength];
-    std::size_t n = base36_u64(in.time_ms, input);
     unsigned char digest[kSha3_512Bytes];
     if (in.salt.size() <= kCuid2MaxLength && in.fingerprint.size() <= kCuid2FingerprintLength) {
+        std::size_t n = time36.size();
+        std::memcpy(input, time36.data(), n);
         std::memcpy(input + n, in.salt.data(), in.salt.size());
         n += in.salt.size();
         n += base36_u64(in.counter, input + n);
@@ -41,7 +46,7 @@ std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
     } else {
         char count36[kMaxBase36U64Digits];
         const Digest::Piece pieces[] = {
-            {input, n},
+            {time36.data(), time36.size()},
             {in.salt.data(), in.salt.size()},
             {count36, base36_u64(in.counter, count36)},
             {in.fingerprint.data(), in.fingerprint.size()},
@@ -53,6 +58,13 @@ std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
     constexpr std::size_t kSkipped = 2;
     out[0] = in.letter;
     return 1 + base36_u512_window(digest, kSkipped, static_cast<std::size_t>(in.length) - 1, out + 1);
+}
+
+}  // namespace
+
+std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
+    char time36[kMaxBase36U64Digits];
+    return construct(sha, in, {time36, base36_u64(in.time_ms, time36)}, out);
 }
 
 std::string cuid2_construct(const Cuid2Inputs& in) {
@@ -95,9 +107,13 @@ std::size_t Cuid2Generator::next(int length, std::uint64_t now_ms, char* out) {
     char salt[kCuid2MaxLength];
     const char letter = kLetters[random_.below(26)];
     random_.fill_base36(salt, static_cast<std::size_t>(length));
+    if (now_ms != time_ms_ || time36_len_ == 0) {
+        time_ms_ = now_ms;
+        time36_len_ = base36_u64(now_ms, time36_);
+    }
     const Cuid2Inputs in{letter, now_ms, {salt, static_cast<std::size_t>(length)}, counter_++,
                          fingerprint(), length};
-    return cuid2_construct(sha_, in, out);
+    return construct(sha_, in, {time36_, time36_len_}, out);
 }
 
 Cuid2Generator& cuid2_process_generator(long pid) {

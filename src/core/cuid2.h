@@ -9,8 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/random.h"
+#include "core/base36.h"
 #include "core/digest.h"
+#include "core/random.h"
 
 namespace idconv {
 
@@ -68,6 +69,9 @@ private:
     Digest sha_{Digest::Algorithm::sha3_512};
     std::uint64_t counter_;
     char fingerprint_[kCuid2FingerprintLength];
+    std::uint64_t time_ms_ = 0;  // the millisecond time36_ holds
+    char time36_[kMaxBase36U64Digits];
+    std::size_t time36_len_ = 0;
 };
 
 // The calling process's generator, made on first use and made again when `pid` differs from the

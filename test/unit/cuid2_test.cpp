@@ -136,6 +136,27 @@ TEST(Cuid2Generator, UsesItsRandomSourceForLetterSaltCounterAndFingerprint) {
     EXPECT_EQ(x[0], y[0]);
 }
 
+// The generator keeps the time's base-36 text for the current millisecond; a new millisecond must
+// replace it. With every random byte 5, the letter is 'f' (5 % 26) and each salt pair is 0x0505 =
+// 1285 = "zp", so each id can be checked against the pure construction at its own time.
+bool fives_source(unsigned char* buf, std::size_t len) {
+    std::memset(buf, 5, len);
+    return true;
+}
+
+TEST(Cuid2Generator, TimeTextFollowsTheClock) {
+    Cuid2Generator gen(7, fives_source);
+    const std::string salt = "zpzpzpzpzpzpzpzp";
+    const std::string fingerprint(gen.fingerprint());
+    for (const std::uint64_t t : {1763836800000ull, 1763836800000ull, 1763836800001ull, 1700000000000ull,
+                                  1763836800001ull}) {
+        char out[kCuid2MaxLength];
+        const std::size_t n = gen.next(16, t, out);
+        const Cuid2Inputs in{'f', t, salt, gen.counter() - 1, fingerprint, 16};
+        EXPECT_EQ(std::string(out, n), cuid2_construct(in)) << "time " << t;
+    }
+}
+
 TEST(Cuid2Generator, ReportsAFailedRandomSource) {
     try {
         Cuid2Generator gen(1, failing_source);
