@@ -144,6 +144,9 @@ COMMENT ON FUNCTION id_prefixes_invalidate() IS
 CREATE TRIGGER id_prefixes_invalidate
 AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON id_prefixes
 FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
+-- Also under session_replication_role = replica: a logical replication subscriber and loads with
+-- triggers disabled change the registry too.
+ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate;
 
 CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
 RETURNS text
@@ -210,6 +213,7 @@ CREATE FUNCTION audit_subject_references(schema_name name DEFAULT NULL, profiles
 RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
 AS $$
     WITH refs AS (
         -- User references: the forbidden names, and subject_id / *_subject_id. A column that is

@@ -73,32 +73,50 @@ INSERT INTO orders VALUES (2, NULL);
 
 -- Triggers set up wrongly are clear errors when they fire.
 CREATE TABLE wrong (id int PRIMARY KEY, a text, kind text);
-CREATE CONSTRAINT TRIGGER t AFTER INSERT ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('nope');
+CREATE CONSTRAINT TRIGGER t AFTER INSERT OR UPDATE ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('nope');
 INSERT INTO wrong VALUES (1, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON wrong;
-CREATE CONSTRAINT TRIGGER t AFTER INSERT ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit();
+CREATE CONSTRAINT TRIGGER t AFTER INSERT OR UPDATE ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit();
 INSERT INTO wrong VALUES (1, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON wrong;
-CREATE CONSTRAINT TRIGGER t AFTER INSERT ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a', 'kind');
+CREATE CONSTRAINT TRIGGER t AFTER INSERT OR UPDATE ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a', 'kind');
 INSERT INTO wrong VALUES (1, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON wrong;
-CREATE CONSTRAINT TRIGGER t AFTER INSERT ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a', 'nope', 'x');
+CREATE CONSTRAINT TRIGGER t AFTER INSERT OR UPDATE ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a', 'nope', 'x');
 INSERT INTO wrong VALUES (1, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON wrong;
-CREATE TRIGGER t BEFORE INSERT ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a');
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a');
 INSERT INTO wrong VALUES (1, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON wrong;
-CREATE TRIGGER t AFTER INSERT ON wrong FOR EACH STATEMENT EXECUTE FUNCTION require_filled_at_commit('a');
+CREATE TRIGGER t AFTER INSERT OR UPDATE ON wrong FOR EACH STATEMENT EXECUTE FUNCTION require_filled_at_commit('a');
 INSERT INTO wrong VALUES (1, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON wrong;
 SELECT require_filled_at_commit();
 \echo :LAST_ERROR_SQLSTATE
+-- Declared for INSERT only, an UPDATE back to NULL would go unchecked: refused when it fires.
+CREATE CONSTRAINT TRIGGER t AFTER INSERT ON wrong FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a');
+INSERT INTO wrong VALUES (1, NULL, NULL);
+\echo :LAST_ERROR_SQLSTATE
+DROP TRIGGER t ON wrong;
+-- A foreign table has no table access method to ask whether a row version is still live.
+CREATE EXTENSION postgres_fdw;
+DO $$ BEGIN
+  EXECUTE format('CREATE SERVER loopback FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname %L, port %L, host %L)',
+                 current_database(), current_setting('port'),
+                 split_part(current_setting('unix_socket_directories'), ',', 1));
+END $$;
+CREATE USER MAPPING FOR CURRENT_USER SERVER loopback;
+CREATE FOREIGN TABLE wrong_remote (id int, a text, kind text) SERVER loopback OPTIONS (table_name 'wrong');
+CREATE TRIGGER t AFTER INSERT OR UPDATE ON wrong_remote FOR EACH ROW EXECUTE FUNCTION require_filled_at_commit('a');
+INSERT INTO wrong_remote VALUES (7, NULL, NULL);
+\echo :LAST_ERROR_SQLSTATE
+DROP EXTENSION postgres_fdw CASCADE;
 
 DROP TABLE wrong, orders;
 ALTER TABLE users DROP CONSTRAINT users_customer_id_fkey;

@@ -145,36 +145,74 @@ SET idconv.owner_admin_role = 'regress_idconv_owner_admin';
 
 -- A trigger set up wrongly is a clear error when it fires.
 CREATE TABLE misconfigured (id int PRIMARY KEY, owner text, owner_uuid uuid);
-CREATE TRIGGER t BEFORE INSERT ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 INSERT INTO misconfigured (id) VALUES (1);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON misconfigured;
-CREATE TRIGGER t BEFORE INSERT ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner');
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner');
 INSERT INTO misconfigured (id) VALUES (1);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON misconfigured;
-CREATE TRIGGER t BEFORE INSERT ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject();
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject();
 INSERT INTO misconfigured (id) VALUES (1);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON misconfigured;
-CREATE TRIGGER t AFTER INSERT ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_uuid');
+CREATE TRIGGER t AFTER INSERT OR UPDATE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_uuid');
 INSERT INTO misconfigured (id) VALUES (1);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON misconfigured;
-CREATE TRIGGER t BEFORE INSERT ON misconfigured FOR EACH STATEMENT EXECUTE FUNCTION stamp_subject('owner_uuid');
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misconfigured FOR EACH STATEMENT EXECUTE FUNCTION stamp_subject('owner_uuid');
+INSERT INTO misconfigured (id) VALUES (1);
+\echo :LAST_ERROR_SQLSTATE
+DROP TRIGGER t ON misconfigured;
+-- Declared for INSERT only, or for UPDATE OF some columns, an UPDATE of the owner would go
+-- unchecked: refused when it fires.
+CREATE TRIGGER t BEFORE INSERT ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_uuid');
+INSERT INTO misconfigured (id) VALUES (1);
+\echo :LAST_ERROR_SQLSTATE
+DROP TRIGGER t ON misconfigured;
+CREATE TRIGGER t BEFORE INSERT OR UPDATE OF owner ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_uuid');
 INSERT INTO misconfigured (id) VALUES (1);
 \echo :LAST_ERROR_SQLSTATE
 DROP TRIGGER t ON misconfigured;
 -- A domain over uuid is a uuid column.
 CREATE DOMAIN subject_id AS uuid;
 ALTER TABLE misconfigured ADD COLUMN owner_subject_id subject_id;
-CREATE TRIGGER t BEFORE INSERT ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 BEGIN;
 SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS a_signed_in;
 INSERT INTO misconfigured (id) VALUES (2) RETURNING id, owner_subject_id;
 COMMIT;
 SELECT stamp_subject();
 \echo :LAST_ERROR_SQLSTATE
+
+-- Moving a row to another partition inserts it there; the INSERT path would stamp the mover as the
+-- owner, so changing a partition key takes an owner admin.
+CREATE TABLE regional_notes (
+  id               int,
+  region           text NOT NULL,
+  owner_subject_id uuid NOT NULL DEFAULT current_subject_id(),
+  body             text,
+  PRIMARY KEY (id, region)
+) PARTITION BY LIST (region);
+CREATE TABLE regional_notes_eu PARTITION OF regional_notes FOR VALUES IN ('eu');
+CREATE TABLE regional_notes_us PARTITION OF regional_notes FOR VALUES IN ('us');
+CREATE TRIGGER regional_notes_owner BEFORE INSERT OR UPDATE ON regional_notes
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS a_signed_in;
+INSERT INTO regional_notes (id, region, body) VALUES (1, 'eu', 'from A');
+COMMIT;
+RESET idconv.owner_admin_role;
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"auth0|5f7c8ec7c33c6c004bbafe82"}', true) IS NOT NULL AS b_signed_in;
+UPDATE regional_notes SET body = 'edited by B' WHERE id = 1;
+UPDATE regional_notes SET region = 'us' WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+SET idconv.owner_admin_role = 'regress_idconv_owner_admin';
+SELECT region, owner_subject_id, body FROM regional_notes;
+DROP TABLE regional_notes;
 
 DROP TABLE notes, plain_notes, misconfigured;
 DROP DOMAIN subject_id;

@@ -131,6 +131,25 @@ LOCK TABLE id_prefixes IN ACCESS EXCLUSIVE MODE;
 SELECT * FROM dblink('peer', 'SET lock_timeout = ''200ms''; '
                              'SELECT count(DISTINCT generate_id_for(''invoice'')) FROM generate_series(1, 1000)')
   AS t(ids_while_locked bigint);
+COMMIT;
+-- A session that loads its copy under an older snapshot must still see a change committed before
+-- the load: here the peer is in a REPEATABLE READ transaction that began before the change.
+SELECT dblink_connect('late', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+                                     split_part(current_setting('unix_socket_directories'), ',', 1))) AS connected;
+SELECT dblink_exec('late', 'BEGIN ISOLATION LEVEL REPEATABLE READ');
+SELECT * FROM dblink('late', 'SELECT 1') AS t(started int);
+SELECT register_prefix('ledger', 'ldg');
+SELECT * FROM dblink('late', 'SELECT generate_id_for(''invoice'') ~ ''^inv_''') AS t(loaded boolean);
+SELECT dblink_exec('late', 'COMMIT');
+SELECT * FROM dblink('late', 'SELECT generate_id_for(''ledger'') ~ ''^ldg_''') AS t(sees_ledger boolean);
+-- Writes in replica mode (a logical replication subscriber, loads with triggers off) reach it too.
+SET session_replication_role = replica;
+INSERT INTO id_prefixes (entity, prefix) VALUES ('replicated', 'rpl');
+RESET session_replication_role;
+SELECT * FROM dblink('late', 'SELECT generate_id_for(''replicated'') ~ ''^rpl_''') AS t(sees_replicated boolean);
+SELECT dblink_disconnect('late');
+BEGIN;
+LOCK TABLE id_prefixes IN ACCESS EXCLUSIVE MODE;
 -- The control: a new session, whose cache is cold, has to read the table and times out waiting.
 SELECT dblink_connect('cold', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
                                      split_part(current_setting('unix_socket_directories'), ',', 1))) AS connected;

@@ -5,6 +5,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/tableam.h"
+#include "catalog/pg_class.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -45,6 +46,13 @@ Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
     const TriggerEvent event = trigdata->tg_event;
     Relation rel = trigdata->tg_relation;
     const Trigger* trigger = trigdata->tg_trigger;
+    // The check below asks the table's access method whether the row version is still live; a
+    // foreign table has none.
+    if (rel->rd_rel->relkind != RELKIND_RELATION) {
+        ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                        errmsg("require_filled_at_commit() cannot be used on \"%s\"", RelationGetRelationName(rel)),
+                        errdetail("It works on tables (and the partitions of partitioned tables) only.")));
+    }
     if (trigger->tgnargs != 1 && trigger->tgnargs < 3) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("trigger \"%s\" on \"%s\" gives require_filled_at_commit() %d arguments",

@@ -11,6 +11,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -20,11 +21,14 @@ extern "C" {
 #include "utils/fmgroids.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "storage/proc.h"
 }
 
 #include <cstdint>
@@ -99,15 +103,22 @@ int compare_prefix(const void* a, const void* b) {
     return std::strcmp(static_cast<const Entry*>(a)->prefix, static_cast<const Entry*>(b)->prefix);
 }
 
+// A copy read under the statement's snapshot (all a parallel operation may take) is trusted for
+// its transaction only; see load_registry.
+bool loaded_for_transaction_only = false;
+LocalTransactionId loaded_in = InvalidLocalTransactionId;
+
 void load_registry() {
-    if (registry_loaded) return;
+    if (registry_loaded && (!loaded_for_transaction_only || loaded_in == MyProc->lxid)) return;
     if (!callback_registered) {
         CacheRegisterRelcacheCallback(registry_invalidated, 0);
         callback_registered = true;
     }
+    // Read before anything that can process invalidations (the catalog lookups below do): a
+    // change that arrives from here on marks this copy stale.
+    const std::uint64_t invalidations_before = invalidations;
     char* table = nullptr;
     registry_relid = registry_table(&table);
-    const std::uint64_t invalidations_before = invalidations;
     if (registry_context == nullptr) {
         registry_context = AllocSetContextCreate(CacheMemoryContext, "idconv prefix registry", ALLOCSET_SMALL_SIZES);
     } else {
@@ -116,20 +127,43 @@ void load_registry() {
     by_entity = by_prefix = nullptr;
     entry_count = 0;
 
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute(psprintf("SELECT entity, prefix FROM %s", table), true, 0) != SPI_OK_SELECT) {
-        elog(ERROR, "could not read %s", table);
+    // The latest snapshot, not the statement's: a change committed before this point has had its
+    // invalidation consumed already, so an older snapshot would miss it with nothing left to say
+    // so; one committed after it sends its invalidation later, which makes the next call reload.
+    // In parallel mode (workers, and a leader running a parallel plan) only the statement's
+    // snapshot may be used; such a copy is then trusted for this transaction only.
+    Relation rel = table_open(registry_relid, AccessShareLock);
+    const bool parallel = IsInParallelMode();
+    Snapshot snapshot = RegisterSnapshot(parallel ? GetActiveSnapshot() : GetLatestSnapshot());
+    loaded_for_transaction_only = parallel;
+    loaded_in = MyProc->lxid;
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, snapshot, 0, nullptr);
+    TupleDesc desc = RelationGetDescr(rel);
+    const int entity_att = SPI_fnumber(desc, "entity");
+    const int prefix_att = SPI_fnumber(desc, "prefix");
+    int capacity = 16;
+    auto* rows = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * capacity));
+    int n = 0;
+    HeapTuple tuple;
+    while ((tuple = systable_getnext(scan)) != nullptr) {
+        bool entity_null, prefix_null;
+        const Datum entity = heap_getattr(tuple, entity_att, desc, &entity_null);
+        const Datum prefix = heap_getattr(tuple, prefix_att, desc, &prefix_null);
+        if (entity_null || prefix_null) continue;
+        if (n == capacity) {
+            capacity *= 2;
+            rows = static_cast<Entry*>(repalloc(rows, sizeof(Entry) * capacity));
+        }
+        rows[n].entity = MemoryContextStrdup(registry_context, TextDatumGetCString(entity));
+        rows[n].prefix = MemoryContextStrdup(registry_context, TextDatumGetCString(prefix));
+        ++n;
     }
-    const int n = static_cast<int>(SPI_processed);
-    auto* rows = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * (n > 0 ? n : 1)));
+    systable_endscan(scan);
+    UnregisterSnapshot(snapshot);
+    table_close(rel, AccessShareLock);
+
     auto* rows_by_prefix = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * (n > 0 ? n : 1)));
-    for (int i = 0; i < n; ++i) {
-        HeapTuple tuple = SPI_tuptable->vals[i];
-        rows[i].entity = MemoryContextStrdup(registry_context, SPI_getvalue(tuple, SPI_tuptable->tupdesc, 1));
-        rows[i].prefix = MemoryContextStrdup(registry_context, SPI_getvalue(tuple, SPI_tuptable->tupdesc, 2));
-        rows_by_prefix[i] = rows[i];
-    }
-    SPI_finish();
+    for (int i = 0; i < n; ++i) rows_by_prefix[i] = rows[i];
     qsort(rows, static_cast<std::size_t>(n), sizeof(Entry), compare_entity);
     qsort(rows_by_prefix, static_cast<std::size_t>(n), sizeof(Entry), compare_prefix);
     by_entity = rows;
@@ -145,6 +179,13 @@ const Entry* find(const Entry* sorted, const Entry& key, int (*compare)(const vo
 }
 
 char* cstring_of(std::string_view s) { return pnstrdup(s.data(), s.size()); }
+
+// A caller's value as a message shows it: at most 80 bytes, cut on a character boundary.
+char* shown(std::string_view s) {
+    if (s.size() <= 80) return cstring_of(s);
+    const int cut = pg_mbcliplen(s.data(), static_cast<int>(s.size()), 80);
+    return psprintf("%s...", pnstrdup(s.data(), static_cast<std::size_t>(cut)));
+}
 
 }  // namespace
 
@@ -171,8 +212,9 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
 
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     // Name the holder of a taken entity or prefix; the unique indexes still decide races.
-    if (SPI_execute_with_args(psprintf("SELECT entity, prefix FROM %s WHERE entity = $1 OR prefix = $2 "
-                                       "ORDER BY entity = $1 DESC LIMIT 1",
+    if (SPI_execute_with_args(psprintf("SELECT entity, prefix FROM %s "
+                                       "WHERE entity OPERATOR(pg_catalog.=) $1 OR prefix OPERATOR(pg_catalog.=) $2 "
+                                       "ORDER BY entity OPERATOR(pg_catalog.=) $1 DESC LIMIT 1",
                                        table),
                               2, types, args, nulls, true, 0) != SPI_OK_SELECT) {
         elog(ERROR, "could not read %s", table);
@@ -180,10 +222,9 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
     if (SPI_processed > 0) {
         const char* holder_entity = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
         const char* holder_prefix = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-        char* wanted_entity = cstring_of(entity);
-        if (std::strcmp(holder_entity, wanted_entity) == 0) {
+        if (std::strcmp(holder_entity, cstring_of(entity)) == 0) {
             ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
-                            errmsg("entity \"%s\" is already registered", wanted_entity),
+                            errmsg("entity \"%s\" is already registered", shown(entity)),
                             errdetail("It has the prefix \"%s\".", holder_prefix)));
         }
         ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
@@ -205,9 +246,10 @@ Datum generate_id_for(PG_FUNCTION_ARGS) {
     Entry key{cstring_of(entity), nullptr};
     const Entry* found = find(by_entity, key, compare_entity);
     if (found == nullptr) {
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown entity \"%s\"", key.entity),
+        const char* name = shown(entity);
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown entity \"%s\"", name),
                         errdetail("The prefix registry (id_prefixes) has no row for it."),
-                        errhint("Register it first: SELECT register_prefix('%s', '<prefix>');", key.entity)));
+                        errhint("Register it first: SELECT register_prefix(%s, '<prefix>');", quote_literal_cstr(name))));
     }
     const std::string_view prefix = found->prefix;
     char out[kMaxPrefixedIdLength];

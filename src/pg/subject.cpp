@@ -5,6 +5,8 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/jsonapi.h"
@@ -15,7 +17,9 @@ extern "C" {
 #include "commands/dbcommands.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/partcache.h"
 #include "utils/rel.h"
 #include "utils/uuid.h"
 }
@@ -258,7 +262,8 @@ Datum normalize_subject_in_namespace(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(normalize_subject);
 Datum normalize_subject(PG_FUNCTION_ARGS) {
     const std::string_view subject = text_arg(fcinfo, 0);
-    const Uuid ns = namespace_from_setting();
+    // An empty subject is the caller's mistake whatever the setting says: report that first.
+    const Uuid ns = subject.empty() ? Uuid{} : namespace_from_setting();
     return uuid_result(hash_subject(subject, ns));
 }
 
@@ -294,6 +299,37 @@ void log_override(Relation rel, HeapTuple keyed, bool old_null, Datum old_value,
                   errdetail("Row %s: owner %s -> %s, by role \"%s\" (a member of \"%s\").", row_key(rel, keyed),
                             uuid_text(old_null, old_value), uuid_text(new_null, new_value),
                             GetUserNameFromId(GetUserId(), false), owner_admin_role_setting)));
+}
+
+// Whether an UPDATE changes a column of the partition key of any table `rel` is a partition of.
+// Such an UPDATE can move the row to another partition, where PostgreSQL runs the INSERT path of
+// the triggers, which would stamp the updater as the owner. Expression keys are not checked.
+bool partition_key_changed(Relation rel, HeapTuple old_tuple, HeapTuple new_tuple) {
+    if (!rel->rd_rel->relispartition) return false;
+    TupleDesc desc = RelationGetDescr(rel);
+    List* ancestors = get_partition_ancestors(RelationGetRelid(rel));
+    ListCell* cell;
+    foreach (cell, ancestors) {
+        const Oid parent = lfirst_oid(cell);
+        Relation parent_rel = table_open(parent, AccessShareLock);
+        PartitionKey key = RelationGetPartitionKey(parent_rel);
+        bool changed = false;
+        for (int i = 0; key != nullptr && i < key->partnatts && !changed; ++i) {
+            if (key->partattrs[i] == 0) continue;
+            const char* name = get_attname(parent, key->partattrs[i], false);
+            const AttrNumber attnum = get_attnum(RelationGetRelid(rel), name);
+            if (attnum == InvalidAttrNumber) continue;
+            bool old_null, new_null;
+            const Datum old_value = heap_getattr(old_tuple, attnum, desc, &old_null);
+            const Datum new_value = heap_getattr(new_tuple, attnum, desc, &new_null);
+            const Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
+            changed = old_null != new_null ||
+                      (!old_null && !datumIsEqual(old_value, new_value, att->attbyval, att->attlen));
+        }
+        table_close(parent_rel, AccessShareLock);
+        if (changed) return true;
+    }
+    return false;
 }
 
 bool same_uuid(Datum a, Datum b) {
@@ -334,6 +370,13 @@ Datum stamp_subject(PG_FUNCTION_ARGS) {
         const Datum old_value = SPI_getbinval(trigdata->tg_trigtuple, desc, attnum, &old_null);
         const Datum new_value = SPI_getbinval(trigdata->tg_newtuple, desc, attnum, &new_null);
         const bool changed = old_null != new_null || (!old_null && !same_uuid(old_value, new_value));
+        if (!admin && partition_key_changed(rel, trigdata->tg_trigtuple, trigdata->tg_newtuple)) {
+            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                            errmsg("cannot change the partition key of a row in \"%s\"", RelationGetRelationName(rel)),
+                            errdetail("Moving a row to another partition inserts it there, and stamp_subject() would "
+                                      "then give it a new owner."),
+                            errhint("Members of the role named by idconv.owner_admin_role may move rows.")));
+        }
         if (changed) {
             if (!admin) {
                 ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

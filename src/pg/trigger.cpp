@@ -1,6 +1,7 @@
 #include "pg/trigger.h"
 
 extern "C" {
+#include "catalog/pg_trigger.h"
 #include "executor/spi.h"
 #include "utils/rel.h"
 }
@@ -15,7 +16,10 @@ TriggerData* insert_update_row_trigger(FunctionCallInfo fcinfo, const char* func
     auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
     const TriggerEvent event = trigdata->tg_event;
     const bool right_time = before ? TRIGGER_FIRED_BEFORE(event) : TRIGGER_FIRED_AFTER(event);
-    if (!right_time || !TRIGGER_FIRED_FOR_ROW(event) ||
+    const Trigger* trigger = trigdata->tg_trigger;
+    const bool declared_right = TRIGGER_FOR_INSERT(trigger->tgtype) && TRIGGER_FOR_UPDATE(trigger->tgtype) &&
+                                trigger->tgnattr == 0;
+    if (!right_time || !TRIGGER_FIRED_FOR_ROW(event) || !declared_right ||
         !(TRIGGER_FIRED_BY_INSERT(event) || TRIGGER_FIRED_BY_UPDATE(event))) {
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("%s() must be fired %s INSERT OR UPDATE ... FOR EACH ROW", function,
