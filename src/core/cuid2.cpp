@@ -27,8 +27,8 @@ namespace {
 
 // The construction with the time already in base 36 (the generator keeps it for the current
 // millisecond: a bulk insert makes hundreds of ids in each).
+// Callers have checked in.length.
 std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time36, char* out) {
-    check_cuid2_length(in.length);
     // The hash input, contiguous: one digest update costs less than four. A salt or fingerprint
     // longer than the reference's does not fit the buffer and is hashed in pieces instead.
     char input[2 * kMaxBase36U64Digits + kCuid2MaxLength + kCuid2FingerprintLength];
@@ -63,6 +63,7 @@ std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time3
 }  // namespace
 
 std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
+    check_cuid2_length(in.length);
     char time36[kMaxBase36U64Digits];
     return construct(sha, in, {time36, base36_u64(in.time_ms, time36)}, out);
 }

@@ -46,10 +46,6 @@ std::uint32_t RandomPool::below32(std::uint32_t bound) {
     }
 }
 
-void RandomPool::fill_chars(const char* alphabet, unsigned alphabet_len, char* out, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = alphabet[below(alphabet_len)];
-}
-
 void RandomPool::fill_base36(char* out, std::size_t n) {
     constexpr unsigned kPairs = 36 * 36;
     constexpr unsigned kLimit = 65536 - 65536 % kPairs;  // 64800

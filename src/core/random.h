@@ -24,9 +24,6 @@ public:
     // A uniform value in [0, bound), bound >= 1.
     std::uint32_t below32(std::uint32_t bound);
 
-    // `n` characters drawn uniformly from `alphabet` (of `alphabet_len` <= 256 chars).
-    void fill_chars(const char* alphabet, unsigned alphabet_len, char* out, std::size_t n);
-
     // `n` base-36 digits, uniform and independent: two per 16-bit draw below 64800 (= 50 * 36^2).
     void fill_base36(char* out, std::size_t n);
 

@@ -90,12 +90,5 @@ TEST(RandomPool, Base36DigitsAreUniform) {
     EXPECT_LT(chi2, 90.0);
 }
 
-TEST(RandomPool, FillCharsUsesOnlyTheAlphabet) {
-    RandomPool pool;
-    char out[1000];
-    pool.fill_chars("xyz", 3, out, sizeof out);
-    for (char c : out) EXPECT_TRUE(c == 'x' || c == 'y' || c == 'z');
-}
-
 }  // namespace
 }  // namespace idconv
