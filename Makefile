@@ -3,7 +3,7 @@
 
 EXTENSION = idconv
 MODULE_big = idconv
-DATA = idconv--0.1.0.sql
+DATA = idconv--0.1.0.sql idconv--0.1.0--0.2.0.sql
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 CORE_OBJS = src/core/base36.o src/core/classify.o src/core/cuid2.o src/core/digest.o src/core/error.o \
@@ -13,7 +13,7 @@ PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/
           src/pg/slug.o src/pg/subject.o src/pg/trigger.o
 OBJS = $(CORE_OBJS) $(PG_OBJS)
 
-REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog
+REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
 
