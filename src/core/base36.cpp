@@ -89,21 +89,61 @@ std::size_t convert_be(std::uint64_t* limbs, int n, char* out) {
 }
 
 void read_be(const unsigned char* digest, std::uint64_t* limbs) {
+#pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) {
-        std::uint64_t v = 0;
-        for (int b = 0; b < 8; ++b) v = (v << 8) | digest[8 * i + b];
+        std::uint64_t v;
+        std::memcpy(&v, digest + 8 * i, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        v = __builtin_bswap64(v);
+#endif
         limbs[i] = v;
     }
+}
+
+// floor(2^e / v) for the little-endian 9-limb v > 0, when the result is below 2^128: schoolbook
+// binary long division, run once per power when the table is made.
+u128 power_of_two_over(const std::uint64_t* v, int e) {
+    std::uint64_t r[10] = {};  // the running remainder, below 2v
+    u128 q = 0;
+    for (int bit = e; bit >= 0; --bit) {
+        // r = 2r + (bit == e ? 1 : 0), then subtract v if it fits
+        for (int i = 9; i > 0; --i) r[i] = (r[i] << 1) | (r[i - 1] >> 63);
+        r[0] = (r[0] << 1) | (bit == e ? 1 : 0);
+        bool fits = true;
+        for (int i = 9; i >= 0; --i) {
+            const std::uint64_t vi = i < 9 ? v[i] : 0;
+            if (r[i] != vi) {
+                fits = r[i] > vi;
+                break;
+            }
+        }
+        q <<= 1;
+        if (fits) {
+            std::uint64_t borrow = 0;
+            for (int i = 0; i < 10; ++i) {
+                const std::uint64_t vi = i < 9 ? v[i] : 0;
+                const u128 d = static_cast<u128>(r[i]) - vi - borrow;
+                r[i] = static_cast<std::uint64_t>(d);
+                borrow = static_cast<std::uint64_t>(d >> 64) & 1;
+            }
+            q |= 1;
+        }
+    }
+    return q;
 }
 
 // Powers of 36 as little-endian 64-bit limbs, with what long division by them needs: each is
 // normalized (shifted left until its top bit is set) once, here, instead of once per id.
 struct Power {
-    std::uint64_t limbs[9];       // 36^k, little-endian
+    std::uint64_t limbs[9];       // 36^k, little-endian, zero above `count`
     int count;                    // limbs in use
     int shift;                    // leading zero bits of the top limb
     std::uint64_t normalized[9];  // 36^k << shift
     std::uint64_t top_reciprocal;  // reciprocal(normalized[count - 1])
+    // For quotients below 2^125 (see small_quotient): 36^k's bit length minus 3, and
+    // floor(2^(bits + 127) / 36^k), which is below 2^128.
+    int estimate_shift;
+    u128 estimate_reciprocal;
 };
 
 struct Powers {
@@ -120,6 +160,9 @@ struct Powers {
                 w.normalized[i] = (v[i] << w.shift) | (w.shift != 0 && i > 0 ? v[i - 1] >> (64 - w.shift) : 0);
             }
             w.top_reciprocal = reciprocal(w.normalized[w.count - 1]);
+            const int bits = 64 * w.count - w.shift;
+            w.estimate_shift = bits - 3;
+            w.estimate_reciprocal = bits >= 3 ? power_of_two_over(v, bits + 127) : 0;
             std::uint64_t carry = 0;  // v *= 36
             for (auto& limb : v) {
                 const u128 t = static_cast<u128>(limb) * 36 + carry;
@@ -137,11 +180,68 @@ const Powers& powers() {
 
 // a >= b for little-endian 8-limb a and b (b given in `count` limbs).
 bool at_least(const std::uint64_t* a, const Power& b) {
+#pragma GCC unroll 8
     for (int i = 7; i >= 0; --i) {
         const std::uint64_t bi = i < b.count ? b.limbs[i] : 0;
         if (a[i] != bi) return a[i] > bi;
     }
     return true;
+}
+
+// floor(u / 36^k) for little-endian 8-limb u when the quotient is known to be below 2^125, without
+// a division: with f = bits(36^k) - 3 and R = floor(2^(f + 130) / 36^k), the estimate
+// floor((u >> f) * R / 2^130) is below u / 36^k by less than 2^f / 36^k + (u >> f) / 2^130, that
+// is less than 1/4 + 1/4, so it is the quotient or one less; the remainder decides which, with no
+// branch on the data. Needs bits(36^k) >= 3 (k >= 1).
+u128 small_quotient(const std::uint64_t* u, const Power& d) {
+    const int f = d.estimate_shift;
+    const int limb = f / 64;
+    const int s = f % 64;
+    // (u >> f) as 128 bits; it is below 2^128 because the quotient is below 2^125.
+    const std::uint64_t l0 = u[limb];
+    const std::uint64_t l1 = limb + 1 < 8 ? u[limb + 1] : 0;
+    const std::uint64_t l2 = limb + 2 < 8 ? u[limb + 2] : 0;
+    const std::uint64_t top_lo = s == 0 ? l0 : (l0 >> s) | (l1 << (64 - s));
+    const std::uint64_t top_hi = s == 0 ? l1 : (l1 >> s) | (l2 << (64 - s));
+    // The top 128 bits of the 256-bit product, shifted down 2 more.
+    const auto r_lo = static_cast<std::uint64_t>(d.estimate_reciprocal);
+    const auto r_hi = static_cast<std::uint64_t>(d.estimate_reciprocal >> 64);
+    const u128 ll = static_cast<u128>(top_lo) * r_lo;
+    const u128 lh = static_cast<u128>(top_lo) * r_hi;
+    const u128 hl = static_cast<u128>(top_hi) * r_lo;
+    const u128 hh = static_cast<u128>(top_hi) * r_hi;
+    const u128 mid = (ll >> 64) + static_cast<std::uint64_t>(lh) + static_cast<std::uint64_t>(hl);
+    const u128 high = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);  // product >> 128
+    const u128 q = high >> 2;
+    // rem = u - q * 36^k (non-negative, below twice 36^k), then q + (rem >= 36^k).
+    const auto q0 = static_cast<std::uint64_t>(q);
+    const auto q1 = static_cast<std::uint64_t>(q >> 64);
+    std::uint64_t product[8];
+    std::uint64_t carry0 = 0;
+    std::uint64_t carry1 = 0;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        const u128 a = static_cast<u128>(q0) * d.limbs[i] + carry0;
+        carry0 = static_cast<std::uint64_t>(a >> 64);
+        const u128 b = static_cast<u128>(q1) * (i > 0 ? d.limbs[i - 1] : 0) + carry1 + static_cast<std::uint64_t>(a);
+        carry1 = static_cast<std::uint64_t>(b >> 64);
+        product[i] = static_cast<std::uint64_t>(b);
+    }
+    std::uint64_t rem[8];
+    std::uint64_t borrow = 0;
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        const u128 t = static_cast<u128>(u[i]) - product[i] - borrow;
+        rem[i] = static_cast<std::uint64_t>(t);
+        borrow = static_cast<std::uint64_t>(t >> 64) & 1;
+    }
+    borrow = 0;  // rem - 36^k: no borrow out means rem >= 36^k
+#pragma GCC unroll 8
+    for (int i = 0; i < 8; ++i) {
+        const u128 t = static_cast<u128>(rem[i]) - d.limbs[i] - borrow;
+        borrow = static_cast<std::uint64_t>(t >> 64) & 1;
+    }
+    return q + (borrow ^ 1);
 }
 
 // floor(u / 36^k) for little-endian 8-limb u, as little-endian limbs in q; returns their count.
@@ -225,6 +325,7 @@ std::size_t base36_u512_window(const unsigned char* digest, std::size_t skip, st
     // Nearly every digest has 99 or 100 digits (2^512 is about 1.13 * 36^99); the rest, about one
     // in 40, take the full conversion.
     std::uint64_t le[8];
+#pragma GCC unroll 8
     for (int i = 0; i < 8; ++i) le[i] = be[7 - i];
     const Powers& table = powers();
     int digits = 0;
@@ -243,6 +344,19 @@ std::size_t base36_u512_window(const unsigned char* digest, std::size_t skip, st
     }
     // Divide away the digits below the window, then convert what is left: skip + count digits.
     const int below = digits - static_cast<int>(skip + count);
+    if (skip + count <= 24 && below >= 1) {
+        // The quotient is below 36^24 < 2^125: one estimate and one correction, then two chunks
+        // of twelve digits (as 2q / 2 * 36^12, so the high word stays below the divisor).
+        const u128 q = small_quotient(le, table.p[below]);
+        std::uint64_t low = 0;
+        const std::uint64_t high = divide_normalized(static_cast<std::uint64_t>(q >> 63),
+                                                     static_cast<std::uint64_t>(q) << 1, &low);
+        char top[2 * kChunkDigits];
+        twelve_digits(high, top);
+        twelve_digits(low >> 1, top + kChunkDigits);
+        std::memcpy(out, top + 2 * kChunkDigits - count, count);
+        return count;
+    }
     std::uint64_t q[8];
     const int qn = divide_by_power(le, table.p[below], q);
     std::uint64_t qbe[8];

@@ -42,6 +42,18 @@ bool split_prefixed_id(std::string_view id, PrefixedIdParts* parts) noexcept {
 }
 
 bool is_prefixed_id(std::string_view id, const std::string_view* prefix, std::int64_t body_length) noexcept {
+    if (prefix != nullptr) {
+        // The usual CHECK, by construction instead of by search: the id must be the prefix, "_"
+        // and body_length body chars. A body has no "_", so that "_" is the last one, and the
+        // answer is the one the split below gives.
+        const std::size_t p = prefix->size();
+        if (body_length < kCuid2MinLength || body_length > kCuid2MaxLength ||
+            id.size() != p + 1 + static_cast<std::size_t>(body_length) || id[p] != '_' ||
+            std::memcmp(id.data(), prefix->data(), p) != 0) {
+            return false;
+        }
+        return is_valid_prefix(*prefix) && is_cuid2(id.substr(p + 1), body_length, body_length);
+    }
     PrefixedIdParts parts;
     if (!split_prefixed_id(id, &parts)) return false;
     if (static_cast<std::int64_t>(parts.body.size()) != body_length) return false;

@@ -13,7 +13,10 @@ extern "C" {
 namespace idconv::pg {
 
 inline std::string_view text_arg(FunctionCallInfo fcinfo, int n) {
-    text* t = PG_GETARG_TEXT_PP(n);
+    // PG_GETARG_TEXT_PP, with its test made here: a short id is never compressed or out of line,
+    // and the call to pg_detoast_datum_packed costs as much as validating it.
+    auto* t = reinterpret_cast<struct varlena*>(DatumGetPointer(PG_GETARG_DATUM(n)));
+    if (VARATT_IS_COMPRESSED(t) || VARATT_IS_EXTERNAL(t)) t = pg_detoast_datum_packed(t);
     return {VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)};
 }
 

@@ -131,5 +131,59 @@ TEST(Base36, WindowMatchesFullConversion) {
     }
 }
 
+// The 64-byte big-endian number whose base-36 digits are `digits`; false if it needs more bytes.
+bool from_base36(const std::string& digits, std::vector<unsigned char>* n) {
+    n->assign(64, 0);
+    for (char c : digits) {
+        unsigned carry = static_cast<unsigned>(std::string(kBase36Digits).find(c));
+        for (int j = 63; j >= 0; --j) {
+            const unsigned v = (*n)[j] * 36u + carry;
+            (*n)[j] = static_cast<unsigned char>(v);
+            carry = v >> 8;
+        }
+        if (carry != 0) return false;
+    }
+    return true;
+}
+
+// The window's quotient estimate is the quotient or one less, and the remainder decides: numbers
+// whose digits below the window are all 0 (remainder 0) or all z (remainder 36^k - 1), and their
+// neighbours, are where a wrong decision would show.
+TEST(Base36, WindowAtRemainderEdges) {
+    std::mt19937_64 rng(4242);
+    int checked = 0;
+    for (int i = 0; i < 400; ++i) {
+        std::vector<unsigned char> d(64);
+        for (auto& b : d) b = static_cast<unsigned char>(rng());
+        const std::string full = reference_base36(d);
+        for (std::size_t count : {1u, 7u, 15u, 22u, 23u}) {
+            const std::size_t kept = 2 + count;
+            if (full.size() <= kept) continue;
+            for (char fill : {'0', 'z'}) {
+                const std::string edge = full.substr(0, kept) + std::string(full.size() - kept, fill);
+                std::vector<unsigned char> n;
+                if (!from_base36(edge, &n)) continue;
+                ASSERT_EQ(reference_base36(n), edge);
+                ASSERT_EQ(window(n, 2, count), edge.substr(2, count)) << edge;
+                // One above the all-z tail carries into the window; one below the all-0 tail borrows.
+                std::vector<unsigned char> m = n;
+                if (fill == 'z') {
+                    for (int j = 63; j >= 0 && ++m[j] == 0; --j) {
+                    }
+                } else {
+                    for (int j = 63; j >= 0 && m[j]-- == 0; --j) {
+                    }
+                }
+                const std::string moved = reference_base36(m);
+                if (moved.size() == full.size()) {
+                    ASSERT_EQ(window(m, 2, count), moved.substr(2, count)) << moved;
+                    ++checked;
+                }
+            }
+        }
+    }
+    EXPECT_GT(checked, 3000);
+}
+
 }  // namespace
 }  // namespace idconv

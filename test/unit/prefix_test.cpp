@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <vector>
+
 #include <string>
 
 #include "core/error.h"
@@ -88,6 +91,41 @@ TEST(Prefix, IsPrefixedId) {
     EXPECT_FALSE(is_prefixed_id("u-dev-001", &usr, 16));
     EXPECT_FALSE(is_prefixed_id("u000", nullptr, 16));
     EXPECT_FALSE(is_prefixed_id(std::string(1 << 20, 'a'), nullptr, 16));
+}
+
+// With an expected prefix, is_prefixed_id answers by construction; it must answer as the split
+// does, on ids near valid ones (each one edit away) and for body lengths around the true one.
+TEST(Prefix, ExpectedPrefixAnswersAsTheSplit) {
+    std::mt19937 rng(99);
+    const std::string alphabet = "abz09_-AZ\xc3\xa9 ";
+    const std::vector<std::string> seeds = {"usr_ght4k2jxm7pqbv01", "org_member_a1b2c3d4e5f6g7h8", "a_bc",
+                                            "usr__ght4k2jxm7pqbv01", "_ght4k2jxm7pqbv01", "usr_", "usr"};
+    const std::vector<std::string> prefixes = {"usr", "org_member", "org", "a", "", "usr_", "Usr", "u-r"};
+    int true_answers = 0;
+    for (const std::string& seed : seeds) {
+        for (int k = 0; k < 400; ++k) {
+            std::string id = seed;
+            const int edit = static_cast<int>(rng() % 4);
+            const std::size_t at = id.empty() ? 0 : rng() % (id.size() + 1);
+            const char c = alphabet[rng() % alphabet.size()];
+            if (edit == 1 && at < id.size()) id[at] = c;
+            if (edit == 2) id.insert(at, 1, c);
+            if (edit == 3 && at < id.size()) id.erase(at, 1);
+            for (const std::string& prefix : prefixes) {
+                for (std::int64_t length : {0, 1, 2, 15, 16, 17, 32, 33}) {
+                    PrefixedIdParts parts;
+                    const bool by_split = split_prefixed_id(id, &parts) &&
+                                          static_cast<std::int64_t>(parts.body.size()) == length &&
+                                          parts.prefix == prefix;
+                    const std::string_view expected(prefix);
+                    ASSERT_EQ(is_prefixed_id(id, &expected, length), by_split)
+                        << "id " << id << " prefix " << prefix << " length " << length;
+                    true_answers += by_split;
+                }
+            }
+        }
+    }
+    EXPECT_GT(true_answers, 100);
 }
 
 TEST(Prefix, GeneratedIdsValidate) {
