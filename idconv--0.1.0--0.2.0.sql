@@ -7,3 +7,17 @@
 -- caller), and to pass that right on to the roles of its application. Everyone else keeps
 -- reading it only.
 GRANT SELECT, INSERT, UPDATE, DELETE ON id_prefixes TO @extowner@ WITH GRANT OPTION;
+
+-- The per-backend generator's identity, to check that no two backends share a counter or a
+-- fingerprint (see README "Guarantees"). For superusers, and whom they grant it to: the state
+-- tells nothing secret, but nobody else needs it.
+CREATE FUNCTION cuid2_generator_state(OUT pid int, OUT counter_start bigint, OUT counter_next bigint,
+                                      OUT fingerprint text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cuid2_generator_state'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION cuid2_generator_state() IS
+'This backend''s CUID2 generator: the pid it was made for, where its counter started, the counter''s next value, and its fingerprint; made now if it was not';
+
+REVOKE ALL ON FUNCTION cuid2_generator_state() FROM PUBLIC;

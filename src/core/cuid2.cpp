@@ -97,7 +97,7 @@ std::string cuid2_fingerprint_source(long pid) {
 }
 
 Cuid2Generator::Cuid2Generator(long pid, RandomSource source) : pid_(pid), random_(source) {
-    counter_ = random_.below32(kCuid2InitialCounterMax);
+    counter_ = counter_start_ = random_.below32(kCuid2InitialCounterMax);
     char entropy[kCuid2FingerprintLength];
     random_.fill_base36(entropy, sizeof entropy);
     cuid2_fingerprint(sha_, cuid2_fingerprint_source(pid), {entropy, sizeof entropy}, fingerprint_);

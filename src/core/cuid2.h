@@ -61,6 +61,7 @@ public:
 
     long pid() const noexcept { return pid_; }
     std::uint64_t counter() const noexcept { return counter_; }
+    std::uint64_t counter_start() const noexcept { return counter_start_; }
     std::string_view fingerprint() const noexcept { return {fingerprint_, kCuid2FingerprintLength}; }
 
 private:
@@ -68,6 +69,7 @@ private:
     RandomPool random_;
     Digest sha_{Digest::Algorithm::sha3_512};
     std::uint64_t counter_;
+    std::uint64_t counter_start_;
     char fingerprint_[kCuid2FingerprintLength];
     std::uint64_t time_ms_ = 0;  // the millisecond time36_ holds
     char time36_[kMaxBase36U64Digits];

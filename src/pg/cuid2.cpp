@@ -1,10 +1,18 @@
-// generate_cuid2, is_cuid2
+// generate_cuid2, is_cuid2, cuid2_generator_state
 #include "core/cuid2.h"
+
+extern "C" {
+#include "postgres.h"
+#include "access/htup_details.h"
+#include "funcapi.h"
+}
 
 #include "core/prefix.h"
 #include "pg/process.h"
 #include "pg/guard.h"
 #include "pg/text.h"
+
+#include <cstring>
 
 using namespace idconv;
 using namespace idconv::pg;
@@ -28,6 +36,31 @@ Datum is_cuid2(PG_FUNCTION_ARGS) {
     bool ok = false;
     guarded([&] { ok = idconv::is_cuid2(id, min_length, max_length); });
     PG_RETURN_BOOL(ok);
+}
+
+// This backend's generator, made now if it was not: what tells two backends' generators apart.
+PG_FUNCTION_INFO_V1(cuid2_generator_state);
+Datum cuid2_generator_state(PG_FUNCTION_ARGS) {
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) {
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("cuid2_generator_state must be called in a context that accepts a record")));
+    }
+    long pid = 0;
+    std::uint64_t start = 0;
+    std::uint64_t next = 0;
+    char fingerprint[kCuid2FingerprintLength];
+    guarded([&] {
+        const Cuid2Generator& gen = process_generator();
+        pid = gen.pid();
+        start = gen.counter_start();
+        next = gen.counter();
+        std::memcpy(fingerprint, gen.fingerprint().data(), sizeof fingerprint);
+    });
+    Datum values[4] = {Int32GetDatum(static_cast<int32>(pid)), Int64GetDatum(static_cast<int64>(start)),
+                       Int64GetDatum(static_cast<int64>(next)), text_result(fingerprint, sizeof fingerprint)};
+    bool nulls[4] = {false, false, false, false};
+    return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
 }
 
 }  // extern "C"
