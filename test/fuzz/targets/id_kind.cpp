@@ -1,0 +1,71 @@
+// Fuzz target "id_kind": id_kind, the classifier behind SQL's id_kind(text) and audit_id_column.
+//
+// Input: the bytes are the id.
+//
+// Asserts: the result is one of the eight documented kinds, and it is the first rule of the
+// README's table that matches, each rule computed here on its own:
+//   uuid (36-char hyphenated hex, any case), prefixed (valid prefix, '_', CUID2 body of 16-32),
+//   integer (^[0-9]+$), cuid (^c[0-9a-z]{24}$), cuid2 (^[a-z][0-9a-z]{23,31}$), slug (is_slug and
+//   a '-'), token (^[a-z0-9]{1,63}$), else other.
+// Also: "uuid" iff parse_uuid_text succeeds; "prefixed" implies is_prefixed_id(id, NULL, body).
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "common.h"
+#include "core/classify.h"
+#include "core/prefix.h"
+#include "core/slug.h"
+#include "core/uuid.h"
+
+using namespace idconv;
+using fuzz::show;
+
+namespace {
+
+bool all(std::string_view s, bool (*pred)(char)) {
+    for (char c : s) {
+        if (!pred(c)) return false;
+    }
+    return true;
+}
+
+const char* reference_kind(std::string_view id) {
+    using namespace fuzz;
+    if (ref_uuid_shape(id)) return "uuid";
+    const RefSplit split = ref_split_prefixed(id);
+    if (split.ok && split.body.size() >= 16) return "prefixed";
+    if (!id.empty() && all(id, ref_digit)) return "integer";
+    if (id.size() == 25 && id[0] == 'c' && all(id.substr(1), ref_lower_or_digit)) return "cuid";
+    if (id.size() >= 24 && id.size() <= 32 && ref_cuid2_shape(id)) return "cuid2";
+    if (ref_slug(id) && id.find('-') != std::string_view::npos) return "slug";
+    if (!id.empty() && id.size() <= 63 && all(id, ref_lower_or_digit)) return "token";
+    return "other";
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view id(reinterpret_cast<const char*>(data), size);
+    const char* got = id_kind(id);
+    FUZZ_CHECK(got != nullptr, "id_kind(" + show(id) + ") returned NULL");
+    static const char* const kKinds[] = {"uuid", "prefixed", "integer", "cuid", "cuid2", "slug", "token", "other"};
+    bool known = false;
+    for (const char* k : kKinds) known = known || std::strcmp(got, k) == 0;
+    FUZZ_CHECK(known, "id_kind(" + show(id) + ") returned an undocumented kind " + show(got));
+
+    const char* want = reference_kind(id);
+    FUZZ_CHECK(std::strcmp(got, want) == 0, "id_kind(" + show(id) + ") is " + show(got) + ", want " + show(want));
+
+    // Consistency with the functions the SQL user sees.
+    FUZZ_CHECK((std::strcmp(got, "uuid") == 0) == parse_uuid_text(id).has_value(),
+               "id_kind and parse_uuid_text disagree on " + show(id));
+    if (std::strcmp(got, "prefixed") == 0) {
+        const fuzz::RefSplit split = fuzz::ref_split_prefixed(id);
+        FUZZ_CHECK(is_prefixed_id(id, nullptr, static_cast<std::int64_t>(split.body.size())),
+                   "a \"prefixed\" id that is_prefixed_id rejects: " + show(id));
+    }
+    if (std::strcmp(got, "slug") == 0) FUZZ_CHECK(is_slug(id), "a \"slug\" that is_slug rejects: " + show(id));
+    return 0;
+}
