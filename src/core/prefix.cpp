@@ -32,6 +32,8 @@ bool is_cuid2(std::string_view id, std::int64_t min_length, std::int64_t max_len
 }
 
 bool split_prefixed_id(std::string_view id, PrefixedIdParts* parts) noexcept {
+    // Longer than the longest prefix, "_" and the longest body: not one, without reading it.
+    if (id.size() > kMaxPrefixedIdLength) return false;
     const std::size_t sep = id.rfind('_');
     if (sep == std::string_view::npos) return false;
     const std::string_view prefix = id.substr(0, sep);

@@ -189,6 +189,8 @@ char* shown(std::string_view s) {
 
 }  // namespace
 
+constexpr int kMaxEntityBytes = 63;
+
 extern "C" {
 
 PG_FUNCTION_INFO_V1(register_prefix);
@@ -203,6 +205,13 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
     guarded([&] { check_prefix(prefix); });
     if (entity.empty()) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("entity must not be empty")));
+    }
+    // An entity is a name, like a table's: it must fit the registry's index, and every backend
+    // keeps a copy of the registry.
+    if (entity.size() > kMaxEntityBytes) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("entity \"%s\" is too long", shown(entity)),
+                        errdetail("An entity name has at most %d bytes; this one has %zu.", kMaxEntityBytes,
+                                  entity.size())));
     }
     char* table = nullptr;
     registry_table(&table);
@@ -229,7 +238,7 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
         }
         ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
                         errmsg("prefix \"%s\" is already registered", holder_prefix),
-                        errdetail("Entity \"%s\" holds it.", holder_entity)));
+                        errdetail("Entity \"%s\" holds it.", shown(holder_entity))));
     }
     if (SPI_execute_with_args(psprintf("INSERT INTO %s (entity, prefix, description) VALUES ($1, $2, $3)", table), 3,
                               types, args, nulls, false, 0) != SPI_OK_INSERT) {

@@ -128,6 +128,20 @@ TEST(Prefix, ExpectedPrefixAnswersAsTheSplit) {
     EXPECT_GT(true_answers, 100);
 }
 
+// The longest prefixed id (63-char prefix, 32-char body) splits; nothing longer can.
+TEST(Prefix, LongestPrefixedId) {
+    const std::string prefix(63, 'p');
+    const std::string body = "a" + std::string(31, '7');
+    const std::string longest = prefix + "_" + body;  // parts point into it
+    PrefixedIdParts parts;
+    ASSERT_TRUE(split_prefixed_id(longest, &parts));
+    EXPECT_EQ(parts.prefix, prefix);
+    EXPECT_EQ(parts.body, body);
+    EXPECT_FALSE(split_prefixed_id(prefix + "_" + body + "7", &parts));
+    EXPECT_FALSE(split_prefixed_id("p" + prefix + "_" + body, &parts));
+    EXPECT_FALSE(split_prefixed_id(std::string(10 << 20, 'a') + "_" + body, &parts));
+}
+
 TEST(Prefix, GeneratedIdsValidate) {
     Cuid2Generator gen(3);
     char out[kMaxPrefixedIdLength];

@@ -1,0 +1,96 @@
+-- Cost of slugify and the validators on 1 MB and 10 MB strings of each big shape of the corpus.
+-- Per function and shape, the time of one call is the minimum over 3 runs of a loop of calls
+-- (enough calls that a 1 MB loop takes 2 ms or more), the 1 MB and 10 MB runs alternating; a
+-- ratio over 12 is measured again with 10 more runs before it counts. The 1 MB loop cycles
+-- through the ten 1 MB slices of the 10 MB string, so both loops read 10 MB of memory and the
+-- caches favour neither. The strings are plain in memory (not compressed, not toasted), so the
+-- time is the function's own. One row per function and shape:
+--   function | shape | microseconds per call at 1 MB | at 10 MB | ratio
+-- Run by test/cluster/hostile.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET search_path = h, public;
+
+CREATE TABLE timed (ord int, fn text, expr text);  -- expr: the call, @ the string
+INSERT INTO timed VALUES
+  (1, 'slugify(s)', 'slugify(@)'),
+  (2, 'is_cuid2(s)', 'is_cuid2(@)'),
+  (3, 'is_cuid2(s, 0, 2147483647)', 'is_cuid2(@, 0, 2147483647)'),
+  (4, 'is_valid_prefix(s)', 'is_valid_prefix(@)'),
+  (5, 'is_prefixed_id(s)', 'is_prefixed_id(@)'),
+  (6, 'is_prefixed_id(s, s)', 'is_prefixed_id(@, @)'),
+  (7, 'prefixed_id_prefix(s)', 'prefixed_id_prefix(@)'),
+  (8, 'prefixed_id_body(s)', 'prefixed_id_body(@)'),
+  (9, 'is_slug(s)', 'is_slug(@)'),
+  (10, 'id_kind(s)', 'id_kind(@)');
+
+DO $do$
+DECLARE f record;
+BEGIN
+  FOR f IN SELECT * FROM h.timed LOOP
+    -- n calls of the function on v; microseconds per call.
+    EXECUTE format($f$
+      CREATE FUNCTION h.per_call_%s(vs text[], n int) RETURNS float8 LANGUAGE plpgsql
+      SET search_path = h, public AS $b$
+      DECLARE
+        t0 timestamptz;
+        r text;
+        m int := cardinality(vs);
+      BEGIN
+        t0 := clock_timestamp();
+        FOR k IN 1..n LOOP
+          r := (%s)::text;
+        END LOOP;
+        RETURN extract(epoch FROM clock_timestamp() - t0) * 1e6 / n;
+      END $b$$f$, f.ord, replace(f.expr, '@', 'vs[1 + k % m]'));
+  END LOOP;
+END $do$;
+
+-- The fastest of `runs` loops of n calls on the 1 MB slices and on the 10 MB string, the two
+-- alternating so that both see the same moments of a shared CPU.
+CREATE FUNCTION min_per_call(ord int, s1 text[], s10 text[], n int, runs int, OUT t1 float8, OUT t10 float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+  t float8;
+BEGIN
+  FOR k IN 1..runs LOOP
+    EXECUTE format('SELECT h.per_call_%s($1, $2)', ord) INTO t USING s1, n;
+    t1 := least(t1, t);
+    CONTINUE WHEN s10 IS NULL;
+    EXECUTE format('SELECT h.per_call_%s($1, $2)', ord) INTO t USING s10, n;
+    t10 := least(t10, t);
+  END LOOP;
+END $$;
+
+CREATE TABLE cost (fn text, shape text, us_1mb float8, us_10mb float8);
+DO $do$
+DECLARE
+  b record;
+  f record;
+  s10 text[];
+  s1 text[];
+  n int;
+  t1 float8;
+  t10 float8;
+BEGIN
+  FOR b IN SELECT kind, s FROM h.corpus WHERE kind LIKE 'big:%' ORDER BY i LOOP
+    s10 := ARRAY[b.s || ''];                -- a plain copy: not toasted, not compressed
+    s1 := ARRAY(SELECT substr(b.s, 1 + j * 1048576, 1048576) FROM generate_series(0, 9) j);
+    FOR f IN SELECT * FROM h.timed ORDER BY ord LOOP
+      -- Calls per loop: enough for 2 ms at 1 MB (the first loop also compiles the function).
+      n := 1;
+      WHILE n < 100000 AND (h.min_per_call(f.ord, s1, NULL, n, 1)).t1 * n < 2000 LOOP
+        n := n * 4;
+      END LOOP;
+      SELECT * INTO t1, t10 FROM h.min_per_call(f.ord, s1, s10, n, 3);
+      IF t10 > 12 * t1 THEN
+        -- Over the limit: measure again, with more runs, before it counts (the CPU is shared).
+        SELECT least(t1, m.t1), least(t10, m.t10) INTO t1, t10 FROM h.min_per_call(f.ord, s1, s10, n, 10) m;
+      END IF;
+      INSERT INTO h.cost VALUES (f.fn, substr(b.kind, 5), t1, t10);
+    END LOOP;
+  END LOOP;
+END $do$;
+
+SELECT fn, shape, round(us_1mb::numeric, 3), round(us_10mb::numeric, 3), round((us_10mb / us_1mb)::numeric, 2)
+FROM cost ORDER BY fn, shape;

@@ -1,0 +1,55 @@
+# Shared by the scripts in test/cluster/ (sourced, not run). Each script runs against the server
+# that PGHOST, PGPORT, PGUSER... name (scripts/test-in-cluster runs them inside pg_virtualenv),
+# and reports each of its tests on one line, "ok      NAME" or "FAILED  NAME", which
+# scripts/test-in-cluster counts. A script exits non-zero when one of its tests failed.
+
+set -uo pipefail
+
+cluster_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cluster_failed=0
+
+pass() { echo "ok      $1"; }
+fail() { cluster_failed=$((cluster_failed + 1)); echo "FAILED  $1"; }
+# check NAME COMMAND...: one test that passes when COMMAND succeeds.
+check() {
+  local name=$1; shift
+  if "$@"; then pass "$name"; else fail "$name"; fi
+}
+# expect NAME EXPECTED ACTUAL: one test that passes when the two strings are equal.
+expect() {
+  if [ "$2" = "$3" ]; then
+    pass "$1"
+  else
+    echo "   expected: $2"
+    echo "   actual:   $3"
+    fail "$1"
+  fi
+}
+# note TEXT: an indented information line (not a test).
+note() { echo "   $*"; }
+
+# q DB SQL...: run each SQL with psql, print the result rows unaligned (fields separated by |).
+q() {
+  local db=$1; shift
+  local args=()
+  local sql
+  for sql in "$@"; do args+=(-c "$sql"); done
+  PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
+}
+
+# recreate_db NAME [OPTIONS]: drop and create a database (OPTIONS: what follows CREATE DATABASE NAME).
+recreate_db() {
+  q postgres "DROP DATABASE IF EXISTS $1 WITH (FORCE)" "CREATE DATABASE $1 ${2:-}"
+}
+drop_db() {
+  q postgres "DROP DATABASE IF EXISTS $1 WITH (FORCE)"
+}
+
+# elapsed SECONDS_SINCE: "12.3 s" since a start taken with $(now).
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+finish_script() {
+  [ "$cluster_failed" -eq 0 ]
+  exit
+}
