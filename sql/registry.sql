@@ -15,6 +15,11 @@ SELECT register_prefix('member', 'usr');
 \echo :LAST_ERROR_SQLSTATE
 SELECT register_prefix('', 'emp');
 \echo :LAST_ERROR_SQLSTATE
+-- An entity is a name of at most 63 bytes; a longer one is refused before it reaches the index.
+SELECT register_prefix(repeat('e', 64), 'lng');
+\echo :LAST_ERROR_SQLSTATE
+SELECT register_prefix(repeat('e', 100000), 'lng');
+\echo :LAST_ERROR_SQLSTATE
 SELECT register_prefix(NULL, 'nul');
 \echo :LAST_ERROR_SQLSTATE
 SELECT register_prefix('nothing', NULL);
