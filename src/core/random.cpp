@@ -50,7 +50,16 @@ void RandomPool::fill_base36(char* out, std::size_t n) {
     constexpr unsigned kPairs = 36 * 36;
     constexpr unsigned kLimit = 65536 - 65536 % kPairs;  // 64800
     while (n >= 2) {
-        const unsigned v = (static_cast<unsigned>(byte()) << 8) | byte();
+        // The same bytes in the same order as two byte() calls; read in place while the buffer
+        // holds both.
+        unsigned v;
+        if (kSize - pos_ >= 2) {
+            v = (static_cast<unsigned>(buf_[pos_]) << 8) | buf_[pos_ + 1];
+            pos_ += 2;
+        } else {
+            v = static_cast<unsigned>(byte()) << 8;
+            v |= byte();
+        }
         if (v >= kLimit) continue;
         std::memcpy(out, kBase36Pairs.pairs[v % kPairs], 2);
         out += 2;
