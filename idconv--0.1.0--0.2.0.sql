@@ -8,6 +8,11 @@
 -- reading it only.
 GRANT SELECT, INSERT, UPDATE, DELETE ON id_prefixes TO @extowner@ WITH GRANT OPTION;
 
+-- An entity is a name of 1 to 63 bytes, like a table's: register_prefix checks it, and so does the
+-- table for rows written with plain SQL. An existing row outside that fails the update (23514):
+-- rename it, then update again.
+ALTER TABLE id_prefixes ADD CONSTRAINT id_prefixes_entity_check CHECK (octet_length(entity) BETWEEN 1 AND 63);
+
 -- The per-backend generator's identity, to check that no two backends share a counter or a
 -- fingerprint (see README "Guarantees"). For superusers, and whom they grant it to: the state
 -- tells nothing secret, but nobody else needs it.

@@ -29,7 +29,7 @@ SELECT rolsuper FROM pg_roles WHERE rolname = current_user;
 CREATE SCHEMA ids;
 CREATE EXTENSION idconv SCHEMA ids;
 SELECT e.extversion, pg_get_userbyid(e.extowner) AS extension_owner,
-       pg_get_userbyid(c.relowner) <> current_user AS registry_owned_by_superuser
+       c.relowner = 10 AS registry_owned_by_bootstrap_superuser
 FROM pg_extension e, pg_class c
 WHERE e.extname = 'idconv' AND c.oid = 'ids.id_prefixes'::regclass;
 SELECT ids.register_prefix('user', 'usr', 'registered by the database owner') AS registered;

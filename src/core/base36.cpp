@@ -100,37 +100,15 @@ void read_be(const unsigned char* digest, std::uint64_t* limbs) {
     }
 }
 
-// floor(2^e / v) for the little-endian 9-limb v > 0, when the result is below 2^128: schoolbook
-// binary long division, run once per power when the table is made.
-u128 power_of_two_over(const std::uint64_t* v, int e) {
-    std::uint64_t r[10] = {};  // the running remainder, below 2v
-    u128 q = 0;
-    for (int bit = e; bit >= 0; --bit) {
-        // r = 2r + (bit == e ? 1 : 0), then subtract v if it fits
-        for (int i = 9; i > 0; --i) r[i] = (r[i] << 1) | (r[i - 1] >> 63);
-        r[0] = (r[0] << 1) | (bit == e ? 1 : 0);
-        bool fits = true;
-        for (int i = 9; i >= 0; --i) {
-            const std::uint64_t vi = i < 9 ? v[i] : 0;
-            if (r[i] != vi) {
-                fits = r[i] > vi;
-                break;
-            }
-        }
-        q <<= 1;
-        if (fits) {
-            std::uint64_t borrow = 0;
-            for (int i = 0; i < 10; ++i) {
-                const std::uint64_t vi = i < 9 ? v[i] : 0;
-                const u128 d = static_cast<u128>(r[i]) - vi - borrow;
-                r[i] = static_cast<std::uint64_t>(d);
-                borrow = static_cast<std::uint64_t>(d >> 64) & 1;
-            }
-            q |= 1;
-        }
-    }
-    return q;
-}
+// small_quotient's constants for 36^k, made by tables/make-base36-reciprocals.py.
+struct Estimate {
+    int shift;
+    std::uint64_t high;
+    std::uint64_t low;
+};
+constexpr Estimate kEstimates[100] = {
+#include "core/tables/base36_reciprocals.inc"
+};
 
 // Powers of 36 as little-endian 64-bit limbs, with what long division by them needs: each is
 // normalized (shifted left until its top bit is set) once, here, instead of once per id.
@@ -160,9 +138,8 @@ struct Powers {
                 w.normalized[i] = (v[i] << w.shift) | (w.shift != 0 && i > 0 ? v[i - 1] >> (64 - w.shift) : 0);
             }
             w.top_reciprocal = reciprocal(w.normalized[w.count - 1]);
-            const int bits = 64 * w.count - w.shift;
-            w.estimate_shift = bits - 3;
-            w.estimate_reciprocal = bits >= 3 ? power_of_two_over(v, bits + 127) : 0;
+            w.estimate_shift = kEstimates[k].shift;
+            w.estimate_reciprocal = (static_cast<u128>(kEstimates[k].high) << 64) | kEstimates[k].low;
             std::uint64_t carry = 0;  // v *= 36
             for (auto& limb : v) {
                 const u128 t = static_cast<u128>(limb) * 36 + carry;
@@ -320,6 +297,7 @@ std::size_t base36_u512(const unsigned char* digest, char* out) {
 }
 
 std::size_t base36_u512_window(const unsigned char* digest, std::size_t skip, std::size_t count, char* out) {
+    if (count == 0) return 0;
     std::uint64_t be[8];
     read_be(digest, be);
     // Nearly every digest has 99 or 100 digits (2^512 is about 1.13 * 36^99); the rest, about one

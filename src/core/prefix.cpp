@@ -51,7 +51,7 @@ bool is_prefixed_id(std::string_view id, const std::string_view* prefix, std::in
         const std::size_t p = prefix->size();
         if (body_length < kCuid2MinLength || body_length > kCuid2MaxLength ||
             id.size() != p + 1 + static_cast<std::size_t>(body_length) || id[p] != '_' ||
-            std::memcmp(id.data(), prefix->data(), p) != 0) {
+            id.compare(0, p, *prefix) != 0) {
             return false;
         }
         return is_valid_prefix(*prefix) && is_cuid2(id.substr(p + 1), body_length, body_length);

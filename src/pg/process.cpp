@@ -19,15 +19,15 @@ Digest& process_sha1() {
 }
 
 std::uint64_t now_ms() noexcept {
-    // The coarse clock: the wall-clock time of the last timer tick (Linux: 1 to 4 ms), read from
-    // memory; the precise one costs more than a tenth of an id on virtual machines. The time is an
-    // input of the hash, never shown in the id; the per-process counter, not the clock, keeps the
-    // inputs of one backend distinct.
+    // The coarse clock: the wall-clock time of the last timer tick (one tick of the kernel's HZ,
+    // 1 to 10 ms), read from memory; the precise one costs more than a tenth of an id on virtual
+    // machines. The time is an input of the hash, never shown in the id; the per-process counter,
+    // not the clock, keeps the inputs of one backend distinct.
     struct timespec ts;
 #ifdef CLOCK_REALTIME_COARSE
-    clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+    if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0 && clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0;
 #else
-    clock_gettime(CLOCK_REALTIME, &ts);
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0;
 #endif
     return static_cast<std::uint64_t>(ts.tv_sec) * 1000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000000u;
 }

@@ -185,5 +185,67 @@ TEST(Base36, WindowAtRemainderEdges) {
     EXPECT_GT(checked, 3000);
 }
 
+// The window's estimate constants (tables/base36_reciprocals.inc, made with Python's exact
+// integers) computed again here by binary long division: bits(36^k) - 3 and
+// floor(2^(bits(36^k) + 127) / 36^k).
+struct Estimate {
+    int shift;
+    std::uint64_t high;
+    std::uint64_t low;
+};
+constexpr Estimate kEstimates[100] = {
+#include "core/tables/base36_reciprocals.inc"
+};
+
+TEST(Base36, EstimateTableIsExact) {
+    using u128 = unsigned __int128;
+    std::vector<std::uint64_t> d(10, 0);  // 36^k, little-endian
+    d[0] = 1;
+    for (int k = 0; k < 100; ++k) {
+        int bits = 0;
+        for (int i = 9; i >= 0 && bits == 0; --i) {
+            if (d[i] != 0) bits = 64 * i + 64 - __builtin_clzll(d[i]);
+        }
+        if (bits >= 3) {
+            std::vector<std::uint64_t> r(11, 0);
+            u128 q = 0;
+            const int e = bits + 127;
+            for (int bit = e; bit >= 0; --bit) {
+                for (int i = 10; i > 0; --i) r[i] = (r[i] << 1) | (r[i - 1] >> 63);
+                r[0] = (r[0] << 1) | (bit == e ? 1u : 0u);
+                bool ge = true;
+                for (int i = 10; i >= 0; --i) {
+                    const std::uint64_t di = i < 10 ? d[i] : 0;
+                    if (r[i] != di) {
+                        ge = r[i] > di;
+                        break;
+                    }
+                }
+                ASSERT_EQ(q >> 127, 0u) << "k " << k;
+                q <<= 1;
+                if (ge) {
+                    std::uint64_t borrow = 0;
+                    for (int i = 0; i < 11; ++i) {
+                        const std::uint64_t di = i < 10 ? d[i] : 0;
+                        const u128 t = static_cast<u128>(r[i]) - di - borrow;
+                        r[i] = static_cast<std::uint64_t>(t);
+                        borrow = static_cast<std::uint64_t>(t >> 64) & 1;
+                    }
+                    q |= 1;
+                }
+            }
+            EXPECT_EQ(kEstimates[k].shift, bits - 3) << "k " << k;
+            EXPECT_EQ(kEstimates[k].high, static_cast<std::uint64_t>(q >> 64)) << "k " << k;
+            EXPECT_EQ(kEstimates[k].low, static_cast<std::uint64_t>(q)) << "k " << k;
+        }
+        std::uint64_t carry = 0;  // d *= 36
+        for (auto& limb : d) {
+            const u128 t = static_cast<u128>(limb) * 36 + carry;
+            limb = static_cast<std::uint64_t>(t);
+            carry = static_cast<std::uint64_t>(t >> 64);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace idconv
