@@ -118,10 +118,6 @@ struct Power {
     int shift;                    // leading zero bits of the top limb
     std::uint64_t normalized[9];  // 36^k << shift
     std::uint64_t top_reciprocal;  // reciprocal(normalized[count - 1])
-    // For quotients below 2^125 (see small_quotient): 36^k's bit length minus 3, and
-    // floor(2^(bits + 127) / 36^k), which is below 2^128.
-    int estimate_shift;
-    u128 estimate_reciprocal;
 };
 
 struct Powers {
@@ -138,8 +134,6 @@ struct Powers {
                 w.normalized[i] = (v[i] << w.shift) | (w.shift != 0 && i > 0 ? v[i - 1] >> (64 - w.shift) : 0);
             }
             w.top_reciprocal = reciprocal(w.normalized[w.count - 1]);
-            w.estimate_shift = kEstimates[k].shift;
-            w.estimate_reciprocal = (static_cast<u128>(kEstimates[k].high) << 64) | kEstimates[k].low;
             std::uint64_t carry = 0;  // v *= 36
             for (auto& limb : v) {
                 const u128 t = static_cast<u128>(limb) * 36 + carry;
@@ -155,12 +149,11 @@ const Powers& powers() {
     return table;
 }
 
-// a >= b for little-endian 8-limb a and b (b given in `count` limbs).
+// a >= b for little-endian 8-limb a and b (b's limbs above its count are zero).
 bool at_least(const std::uint64_t* a, const Power& b) {
 #pragma GCC unroll 8
     for (int i = 7; i >= 0; --i) {
-        const std::uint64_t bi = i < b.count ? b.limbs[i] : 0;
-        if (a[i] != bi) return a[i] > bi;
+        if (a[i] != b.limbs[i]) return a[i] > b.limbs[i];
     }
     return true;
 }
@@ -170,8 +163,8 @@ bool at_least(const std::uint64_t* a, const Power& b) {
 // floor((u >> f) * R / 2^130) is below u / 36^k by less than 2^f / 36^k + (u >> f) / 2^130, that
 // is less than 1/4 + 1/4, so it is the quotient or one less; the remainder decides which, with no
 // branch on the data. Needs bits(36^k) >= 3 (k >= 1).
-u128 small_quotient(const std::uint64_t* u, const Power& d) {
-    const int f = d.estimate_shift;
+u128 small_quotient(const std::uint64_t* u, const Power& d, const Estimate& e) {
+    const int f = e.shift;
     const int limb = f / 64;
     const int s = f % 64;
     // (u >> f) as 128 bits; it is below 2^128 because the quotient is below 2^125.
@@ -181,8 +174,8 @@ u128 small_quotient(const std::uint64_t* u, const Power& d) {
     const std::uint64_t top_lo = s == 0 ? l0 : (l0 >> s) | (l1 << (64 - s));
     const std::uint64_t top_hi = s == 0 ? l1 : (l1 >> s) | (l2 << (64 - s));
     // The top 128 bits of the 256-bit product, shifted down 2 more.
-    const auto r_lo = static_cast<std::uint64_t>(d.estimate_reciprocal);
-    const auto r_hi = static_cast<std::uint64_t>(d.estimate_reciprocal >> 64);
+    const std::uint64_t r_lo = e.low;
+    const std::uint64_t r_hi = e.high;
     const u128 ll = static_cast<u128>(top_lo) * r_lo;
     const u128 lh = static_cast<u128>(top_lo) * r_hi;
     const u128 hl = static_cast<u128>(top_hi) * r_lo;
@@ -322,10 +315,11 @@ std::size_t base36_u512_window(const unsigned char* digest, std::size_t skip, st
     }
     // Divide away the digits below the window, then convert what is left: skip + count digits.
     const int below = digits - static_cast<int>(skip + count);
-    if (skip + count <= 24 && below >= 1) {
-        // The quotient is below 36^24 < 2^125: one estimate and one correction, then two chunks
-        // of twelve digits (as 2q / 2 * 36^12, so the high word stays below the divisor).
-        const u128 q = small_quotient(le, table.p[below]);
+    if (skip + count <= 24) {
+        // The quotient is below 36^24 < 2^125 (and below >= 99 - 24): one estimate and one
+        // correction, then two chunks of twelve digits (as 2q / 2 * 36^12, so the high word stays
+        // below the divisor).
+        const u128 q = small_quotient(le, table.p[below], kEstimates[below]);
         std::uint64_t low = 0;
         const std::uint64_t high = divide_normalized(static_cast<std::uint64_t>(q >> 63),
                                                      static_cast<std::uint64_t>(q) << 1, &low);
