@@ -7,7 +7,7 @@ DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.1.0--0.2.0.sql idconv--0.1.
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 CORE_OBJS = src/core/base36.o src/core/classify.o src/core/cuid2.o src/core/digest.o src/core/error.o \
-            src/core/prefix.o src/core/random.o src/core/slug.o src/core/uuid.o
+            src/core/prefix.o src/core/random.o src/core/sha3.o src/core/slug.o src/core/uuid.o
 PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/pg/module.o \
           src/pg/prefix.o src/pg/process.o src/pg/registry.o src/pg/row_key.o src/pg/settings.o \
           src/pg/slug.o src/pg/subject.o src/pg/trigger.o

@@ -7,6 +7,7 @@
 
 #include "core/base36.h"
 #include "core/error.h"
+#include "core/sha3.h"
 
 namespace idconv {
 
@@ -28,7 +29,7 @@ namespace {
 // The construction with the time already in base 36 (the generator keeps it for the current
 // millisecond: a bulk insert makes hundreds of ids in each).
 // Callers have checked in.length.
-std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time36, char* out) {
+std::size_t construct(const Cuid2Inputs& in, std::string_view time36, char* out) {
     // The hash input, contiguous: one digest update costs less than four. A salt or fingerprint
     // longer than the reference's does not fit the buffer and is hashed in pieces instead.
     char input[2 * kMaxBase36U64Digits + kCuid2MaxLength + kCuid2FingerprintLength];
@@ -42,7 +43,7 @@ std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time3
         std::memcpy(input + n, in.fingerprint.data(), in.fingerprint.size());
         n += in.fingerprint.size();
         const Digest::Piece whole{input, n};
-        sha.digest(&whole, 1, digest);
+        sha3_512(&whole, 1, digest);
     } else {
         char count36[kMaxBase36U64Digits];
         const Digest::Piece pieces[] = {
@@ -51,7 +52,7 @@ std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time3
             {count36, base36_u64(in.counter, count36)},
             {in.fingerprint.data(), in.fingerprint.size()},
         };
-        sha.digest(pieces, sizeof pieces / sizeof pieces[0], digest);
+        sha3_512(pieces, sizeof pieces / sizeof pieces[0], digest);
     }
     // The reference drops the digest's first digit (it is biased: 0 or 1 for most digests), then
     // takes substring(1, length) of the rest, which skips one more.
@@ -62,22 +63,21 @@ std::size_t construct(Digest& sha, const Cuid2Inputs& in, std::string_view time3
 
 }  // namespace
 
-std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out) {
+std::size_t cuid2_construct(const Cuid2Inputs& in, char* out) {
     check_cuid2_length(in.length);
     char time36[kMaxBase36U64Digits];
-    return construct(sha, in, {time36, base36_u64(in.time_ms, time36)}, out);
+    return construct(in, {time36, base36_u64(in.time_ms, time36)}, out);
 }
 
 std::string cuid2_construct(const Cuid2Inputs& in) {
-    Digest sha(Digest::Algorithm::sha3_512);
     char out[kCuid2MaxLength];
-    return std::string(out, cuid2_construct(sha, in, out));
+    return std::string(out, cuid2_construct(in, out));
 }
 
-void cuid2_fingerprint(Digest& sha, std::string_view source, std::string_view entropy, char* out) {
+void cuid2_fingerprint(std::string_view source, std::string_view entropy, char* out) {
     const Digest::Piece pieces[] = {{source.data(), source.size()}, {entropy.data(), entropy.size()}};
     unsigned char digest[kSha3_512Bytes];
-    sha.digest(pieces, 2, digest);
+    sha3_512(pieces, 2, digest);
     char digits[kMaxBase36U512Digits];
     const std::size_t n = base36_u512(digest, digits);
     // substring(0, 32) of the digits after the first; a digest short enough to leave fewer is
@@ -100,7 +100,7 @@ Cuid2Generator::Cuid2Generator(long pid, RandomSource source) : pid_(pid), rando
     counter_ = counter_start_ = random_.below32(kCuid2InitialCounterMax);
     char entropy[kCuid2FingerprintLength];
     random_.fill_base36(entropy, sizeof entropy);
-    cuid2_fingerprint(sha_, cuid2_fingerprint_source(pid), {entropy, sizeof entropy}, fingerprint_);
+    cuid2_fingerprint(cuid2_fingerprint_source(pid), {entropy, sizeof entropy}, fingerprint_);
 }
 
 std::size_t Cuid2Generator::next(int length, std::uint64_t now_ms, char* out) {
@@ -114,7 +114,7 @@ std::size_t Cuid2Generator::next(int length, std::uint64_t now_ms, char* out) {
     }
     const Cuid2Inputs in{letter, now_ms, {salt, static_cast<std::size_t>(length)}, counter_++,
                          fingerprint(), length};
-    return construct(sha_, in, {time36_, time36_len_}, out);
+    return construct(in, {time36_, time36_len_}, out);
 }
 
 Cuid2Generator& cuid2_process_generator(long pid) {

@@ -1,5 +1,6 @@
 // CUID2 as @paralleldrive/cuid2 3.3.0 makes it:
 //   id = letter + base36(SHA3-512(base36(time_ms) + salt + base36(counter) + fingerprint))[2 .. length+1)
+// (SHA3-512 from core/sha3.h)
 // with the digest read as a big-endian integer. The construction is a pure function of its inputs;
 // Cuid2Generator supplies those inputs the way the reference does, from a CSPRNG.
 #pragma once
@@ -10,7 +11,6 @@
 #include <string_view>
 
 #include "core/base36.h"
-#include "core/digest.h"
 #include "core/random.h"
 
 namespace idconv {
@@ -38,12 +38,12 @@ void check_cuid2_length(int length, const char* what = "CUID2 length");
 // Writes the id into `out` (room for kCuid2MaxLength chars, no terminator) and returns its length,
 // which is `in.length` unless the digest were to have fewer than length + 1 base-36 digits (odds
 // about 2^-337; the reference then returns a shorter id and so does this).
-std::size_t cuid2_construct(Digest& sha, const Cuid2Inputs& in, char* out);
+std::size_t cuid2_construct(const Cuid2Inputs& in, char* out);
 std::string cuid2_construct(const Cuid2Inputs& in);
 
 // The reference's fingerprint: base36(SHA3-512(source + entropy)) without its first digit, cut to
 // 32 chars. `out` holds kCuid2FingerprintLength chars.
-void cuid2_fingerprint(Digest& sha, std::string_view source, std::string_view entropy, char* out);
+void cuid2_fingerprint(std::string_view source, std::string_view entropy, char* out);
 
 // Host and process data for the fingerprint (the reference hashes the JS global object's keys,
 // which a database backend does not have): host name, pid, parent pid, uid, and the clock.
@@ -67,7 +67,6 @@ public:
 private:
     long pid_;
     RandomPool random_;
-    Digest sha_{Digest::Algorithm::sha3_512};
     std::uint64_t counter_;
     std::uint64_t counter_start_;
     char fingerprint_[kCuid2FingerprintLength];

@@ -36,11 +36,6 @@ using fuzz::show;
 
 namespace {
 
-Digest& sha3() {
-    static Digest d(Digest::Algorithm::sha3_512);
-    return d;
-}
-
 std::string reference_cuid2(const Cuid2Inputs& in) {
     const std::string msg = fuzz::ref_base36_u64(in.time_ms) + std::string(in.salt) + fuzz::ref_base36_u64(in.counter) +
                             std::string(in.fingerprint);
@@ -104,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto out = fuzz::exact_buffer(kCuid2MaxLength);
     std::size_t n = 0;
     try {
-        n = cuid2_construct(sha3(), in, out.get());
+        n = cuid2_construct(in, out.get());
         FUZZ_CHECK(in_range, "cuid2_construct accepted " + describe(in));
     } catch (const Error& e) {
         FUZZ_CHECK(!in_range, "cuid2_construct threw " + show(e.what()) + " for " + describe(in));
@@ -125,7 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // The fingerprint: salt as the host data, the fingerprint bytes as the entropy.
     auto fp = fuzz::exact_buffer(kCuid2FingerprintLength);
-    cuid2_fingerprint(sha3(), salt, fingerprint, fp.get());
+    cuid2_fingerprint(salt, fingerprint, fp.get());
     const std::string got(fp.get(), kCuid2FingerprintLength);
     const std::string want = reference_fingerprint(salt, fingerprint);
     FUZZ_CHECK(got == want, "cuid2_fingerprint(" + show(salt) + ", " + show(fingerprint) + ") = " + show(got) +
