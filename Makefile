@@ -3,7 +3,7 @@
 
 EXTENSION = idconv
 MODULE_big = idconv
-DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.1.0--0.2.0.sql idconv--0.1.0.control
+DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.3.0.sql idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.1.0.control
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 CORE_OBJS = src/core/base36.o src/core/classify.o src/core/cuid2.o src/core/digest.o src/core/error.o \

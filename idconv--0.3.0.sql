@@ -1,0 +1,303 @@
+-- idconv 0.3.0
+\echo Use "CREATE EXTENSION idconv" to load this file. \quit
+
+-- CUID2 ---------------------------------------------------------------------------------------
+
+CREATE FUNCTION generate_cuid2(length int DEFAULT 24)
+RETURNS text
+AS 'MODULE_PATHNAME', 'generate_cuid2'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_cuid2(int) IS
+'A new CUID2 of the given length (2 to 32, default 24), made as @paralleldrive/cuid2 makes it, from a CSPRNG';
+
+CREATE FUNCTION is_cuid2(id text, min_length int DEFAULT 2, max_length int DEFAULT 32)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_cuid2'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION is_cuid2(text, int, int) IS
+'True when id matches ^[a-z][0-9a-z]+$ and its length is within [min_length, max_length]; never raises';
+
+-- The per-backend generator's identity, to check that no two backends share a counter or a
+-- fingerprint (see README "Guarantees"). For superusers, and whom they grant it to: the state
+-- tells nothing secret, but nobody else needs it.
+CREATE FUNCTION cuid2_generator_state(OUT pid int, OUT counter_start bigint, OUT counter_next bigint,
+                                      OUT fingerprint text)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cuid2_generator_state'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+
+COMMENT ON FUNCTION cuid2_generator_state() IS
+'This backend''s CUID2 generator: the pid it was made for, where its counter started, the counter''s next value, and its fingerprint; made now if it was not';
+
+REVOKE ALL ON FUNCTION cuid2_generator_state() FROM PUBLIC;
+
+-- Prefixed ids ---------------------------------------------------------------------------------
+
+CREATE FUNCTION generate_prefixed_id(prefix text, body_length int DEFAULT 16)
+RETURNS text
+AS 'MODULE_PATHNAME', 'generate_prefixed_id'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_prefixed_id(text, int) IS
+'A new prefixed id: prefix, "_", and a CUID2 body of body_length characters (2 to 32, default 16)';
+
+CREATE FUNCTION is_valid_prefix(prefix text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_valid_prefix'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION is_valid_prefix(text) IS
+'True when prefix follows the TypeID prefix grammar: 1 to 63 characters of [a-z_], first and last a letter; never raises';
+
+CREATE FUNCTION is_prefixed_id(id text, prefix text DEFAULT NULL, body_length int DEFAULT 16)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_prefixed_id'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION is_prefixed_id(text, text, int) IS
+'True when id is a valid prefix, "_", and a CUID2 body of exactly body_length characters, with that prefix when one is given (NULL: any prefix); never raises';
+
+CREATE FUNCTION prefixed_id_prefix(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'prefixed_id_prefix'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION prefixed_id_prefix(text) IS
+'The prefix of a prefixed id (the part before the last "_"), or NULL when id is not a prefixed id';
+
+CREATE FUNCTION prefixed_id_body(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'prefixed_id_body'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION prefixed_id_body(text) IS
+'The CUID2 body of a prefixed id (the part after the last "_"), or NULL when id is not a prefixed id';
+
+-- Canonical subject ids ------------------------------------------------------------------------
+
+CREATE FUNCTION uuidv5(namespace uuid, name text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'uuidv5'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuidv5(uuid, text) IS
+'RFC 9562 UUIDv5: SHA-1 over the namespace and the bytes of name in the database encoding; equals uuid-ossp''s uuid_generate_v5';
+
+CREATE FUNCTION normalize_subject(subject text, namespace uuid)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'normalize_subject_in_namespace'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION normalize_subject(text, uuid) IS
+'The canonical subject id: a subject in the 36-character UUID form (any case) as that UUID, any other as uuidv5(namespace, subject), bytes as given; an empty subject is an error';
+
+CREATE FUNCTION normalize_subject(subject text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'normalize_subject'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION normalize_subject(text) IS
+'normalize_subject(subject, namespace) with the namespace from the setting idconv.subject_namespace';
+
+CREATE FUNCTION sha1_subject_uuid(subject text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'sha1_subject_uuid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION sha1_subject_uuid(text) IS
+'SHA-1 of the bare subject (no namespace), first 16 bytes, version 5 and RFC variant bits set: for matching rows stored by apps that used this mapping';
+
+CREATE FUNCTION uuid_version(uuid)
+RETURNS int
+AS 'MODULE_PATHNAME', 'uuid_version'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuid_version(uuid) IS
+'The version field of a UUID of the RFC 9562 variant, NULL for other variants (such as the nil and max UUIDs)';
+
+CREATE FUNCTION current_subject_id()
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'current_subject_id'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION current_subject_id() IS
+'The canonical id of the request''s subject: the sub of request.jwt.claims, else request.jwt.claim.sub, else the setting named by idconv.subject_setting, normalized with normalize_subject(text); NULL when there is none';
+
+CREATE FUNCTION stamp_subject()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'stamp_subject'
+LANGUAGE C;
+
+COMMENT ON FUNCTION stamp_subject() IS
+'BEFORE INSERT OR UPDATE row trigger; argument: the owner column. Sets it to current_subject_id() on INSERT and refuses changes on UPDATE, except for members of idconv.owner_admin_role (logged)';
+
+-- Prefix registry --------------------------------------------------------------------------------
+
+CREATE TABLE id_prefixes (
+    entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
+    prefix      text NOT NULL UNIQUE CHECK (is_valid_prefix(prefix)),
+    description text,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE id_prefixes IS
+'idconv''s prefix registry: which entity each id prefix stands for (see register_prefix, generate_id_for, entity_of)';
+GRANT SELECT ON id_prefixes TO PUBLIC;
+-- A trusted extension: when a database owner who is not a superuser installs it, the objects are
+-- owned by the bootstrap superuser, so the installing role is given the right to manage the
+-- registry (register_prefix writes it as its caller) and to pass that right on.
+GRANT SELECT, INSERT, UPDATE, DELETE ON id_prefixes TO @extowner@ WITH GRANT OPTION;
+-- Rows belong to the database, not to the extension: pg_dump keeps them.
+SELECT pg_catalog.pg_extension_config_dump('id_prefixes', '');
+
+CREATE FUNCTION id_prefixes_invalidate()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'id_prefixes_invalidate'
+LANGUAGE C;
+
+COMMENT ON FUNCTION id_prefixes_invalidate() IS
+'Statement trigger on id_prefixes: tells every backend to drop its cached copy of the registry';
+
+CREATE TRIGGER id_prefixes_invalidate
+AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON id_prefixes
+FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
+-- Also under session_replication_role = replica: a logical replication subscriber and loads with
+-- triggers disabled change the registry too.
+ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate;
+
+CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'register_prefix'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION register_prefix(text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; an invalid prefix is an error, and so is an entity or prefix already registered';
+
+CREATE FUNCTION generate_id_for(entity text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'generate_id_for'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_id_for(text) IS
+'A new prefixed id (16-char body) with the prefix registered for the entity; an unregistered entity is an error';
+
+CREATE FUNCTION entity_of(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'entity_of'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION entity_of(text) IS
+'The entity whose registered prefix the prefixed id carries, or NULL';
+
+-- Classification and audits ----------------------------------------------------------------------
+
+CREATE FUNCTION id_kind(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'id_kind'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION id_kind(text) IS
+'What kind of id the text is, first match wins: uuid, prefixed, integer, cuid, cuid2, slug, token, other';
+
+CREATE FUNCTION audit_id_column(tbl regclass, col name)
+RETURNS TABLE (kind text, rows bigint, example text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    ext_schema text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                   WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    -- id_kind through the extension's own schema, whatever the caller's search_path.
+    SELECT quote_ident(n.nspname) INTO ext_schema
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'idconv';
+    RETURN QUERY EXECUTE format(
+        'SELECT %1$s.id_kind(v), count(*), min(v COLLATE "C") '
+        'FROM (SELECT %2$I::text AS v FROM %3$s) AS s GROUP BY 1 ORDER BY 2 DESC, 1',
+        ext_schema, col, tbl);
+END
+$$;
+
+COMMENT ON FUNCTION audit_id_column(regclass, name) IS
+'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example';
+
+CREATE FUNCTION audit_subject_references(schema_name name DEFAULT NULL, profiles regclass DEFAULT NULL)
+RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+AS $$
+    WITH refs AS (
+        -- User references: the forbidden names, and subject_id / *_subject_id. A column that is
+        -- its table's whole primary key is the source of truth, not a reference.
+        SELECT c.oid AS relid, a.attnum, a.attname, a.atttypid, a.atttypmod,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS basetype
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        JOIN pg_type t ON t.oid = a.atttypid
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND (CASE WHEN schema_name IS NULL
+                    THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
+                         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+                    ELSE n.nspname = schema_name END)
+          AND (a.attname IN ('user_id', 'created_by', 'owner_id', 'subject_id')
+               OR a.attname LIKE '%\_subject\_id')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                          WHERE k.conrelid = c.oid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
+    ), problems AS (
+        SELECT r.*, 'forbidden_name' AS problem FROM refs r
+        WHERE r.attname IN ('user_id', 'created_by', 'owner_id')
+        UNION ALL
+        SELECT r.*, 'not_uuid' FROM refs r
+        WHERE r.basetype <> 'uuid'::regtype
+        UNION ALL
+        SELECT r.*, 'no_foreign_key' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint f
+                          WHERE f.conrelid = r.relid AND f.contype = 'f' AND r.attnum = ANY (f.conkey)
+                            AND (profiles IS NULL OR f.confrelid = profiles))
+        UNION ALL
+        SELECT r.*, 'no_index' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.relid AND i.indkey[0] = r.attnum)
+    )
+    SELECT relid::regclass, attname, format_type(atttypid, atttypmod), problem
+    FROM problems
+    ORDER BY relid::regclass::text, attname, problem
+$$;
+
+COMMENT ON FUNCTION audit_subject_references(name, regclass) IS
+'One row per problem with a user-reference column: forbidden_name (user_id, created_by, owner_id), not_uuid, no_foreign_key (to profiles when given), no_index';
+
+-- Tenant slugs -----------------------------------------------------------------------------------
+
+CREATE FUNCTION is_slug(text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_slug'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION is_slug(text) IS
+'True when the text is 1 to 63 characters of [a-z0-9] runs joined by single "-", with no "-" at either end; never raises';
+
+CREATE FUNCTION slugify(text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'slugify'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION slugify(text) IS
+'A slug of the text: lower-case, Latin diacritics folded to ASCII, other runs of characters as one "-", cut to 63 on a word boundary; NULL when nothing is left';
+
+-- Deferred checks --------------------------------------------------------------------------------
+
+CREATE FUNCTION require_filled_at_commit()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'require_filled_at_commit'
+LANGUAGE C;
+
+COMMENT ON FUNCTION require_filled_at_commit() IS
+'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt';
