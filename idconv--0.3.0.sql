@@ -157,14 +157,20 @@ AS 'MODULE_PATHNAME', 'id_prefixes_invalidate'
 LANGUAGE C;
 
 COMMENT ON FUNCTION id_prefixes_invalidate() IS
-'Statement trigger on id_prefixes: tells every backend to drop its cached copy of the registry';
+'Trigger on id_prefixes (for each row, and for each statement on TRUNCATE): tells every backend to drop its cached copy of the registry';
 
+-- For each row, not each statement: a logical replication subscriber's apply worker fires row
+-- triggers only. TRUNCATE has no row triggers; the apply worker fires its statement triggers.
 CREATE TRIGGER id_prefixes_invalidate
-AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON id_prefixes
+AFTER INSERT OR UPDATE OR DELETE ON id_prefixes
+FOR EACH ROW EXECUTE FUNCTION id_prefixes_invalidate();
+CREATE TRIGGER id_prefixes_invalidate_truncate
+AFTER TRUNCATE ON id_prefixes
 FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
--- Also under session_replication_role = replica: a logical replication subscriber and loads with
--- triggers disabled change the registry too.
+-- Also under session_replication_role = replica: the apply worker runs in it, and so do loads
+-- that turn the other triggers off that way.
 ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate;
+ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate_truncate;
 
 CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
 RETURNS text
