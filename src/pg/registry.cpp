@@ -180,13 +180,6 @@ const Entry* find(const Entry* sorted, const Entry& key, int (*compare)(const vo
 
 char* cstring_of(std::string_view s) { return pnstrdup(s.data(), s.size()); }
 
-// A caller's value as a message shows it: at most 80 bytes, cut on a character boundary.
-char* shown(std::string_view s) {
-    if (s.size() <= 80) return cstring_of(s);
-    const int cut = pg_mbcliplen(s.data(), static_cast<int>(s.size()), 80);
-    return psprintf("%s...", pnstrdup(s.data(), static_cast<std::size_t>(cut)));
-}
-
 }  // namespace
 
 constexpr int kMaxEntityBytes = 63;
