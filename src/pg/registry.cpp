@@ -34,6 +34,7 @@ extern "C" {
 #include <cstdlib>
 #include <cstring>
 
+#include "pg/compat.h"
 #include "pg/guard.h"
 #include "pg/process.h"
 #include "pg/text.h"
@@ -292,7 +293,7 @@ Datum id_prefixes_invalidate(PG_FUNCTION_ARGS) {
     if (TRIGGER_FIRED_FOR_ROW(trigger->tg_event)) {
         return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple);
     }
-    return PointerGetDatum(nullptr);
+    return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 }
 
 }  // extern "C"
