@@ -13,7 +13,7 @@ PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/
           src/pg/slug.o src/pg/subject.o src/pg/trigger.o
 OBJS = $(CORE_OBJS) $(PG_OBJS)
 
-REGRESS = cuid2 prefixed_id distribution rules subject ownership takeover registry classify audit_owner slug deferred deferred_keys audit_refs catalog trusted
+REGRESS = cuid2 prefixed_id distribution rules subject claims ownership takeover registry classify audit_owner slug deferred deferred_keys audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
 
