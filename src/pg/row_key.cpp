@@ -6,6 +6,7 @@ extern "C" {
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/pg_list.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/rel.h"
@@ -17,15 +18,27 @@ namespace idconv::pg {
 
 char* row_key(Relation rel, HeapTuple tuple, bool check_privileges) {
     const Oid relid = RelationGetRelid(rel);
-    const Oid index = RelationGetPrimaryKeyIndex(rel);
-    if (!OidIsValid(index)) return pstrdup("(no primary key)");
-    HeapTuple index_tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
-    if (!HeapTupleIsValid(index_tuple)) elog(ERROR, "cache lookup failed for index %u", index);
-    const auto* form = reinterpret_cast<Form_pg_index>(GETSTRUCT(index_tuple));
-    const int nkeys = form->indnkeyatts;
-    AttrNumber* keys = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * nkeys));
-    for (int i = 0; i < nkeys; ++i) keys[i] = form->indkey.values[i];
-    ReleaseSysCache(index_tuple);
+    // The primary key's columns in its own order, from pg_index (RelationGetPrimaryKeyIndex
+    // changed its signature in PostgreSQL 18; the index list did not).
+    int nkeys = 0;
+    AttrNumber* keys = nullptr;
+    List* indexes = RelationGetIndexList(rel);
+    ListCell* cell;
+    foreach (cell, indexes) {
+        const Oid index = lfirst_oid(cell);
+        HeapTuple index_tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+        if (!HeapTupleIsValid(index_tuple)) elog(ERROR, "cache lookup failed for index %u", index);
+        const auto* form = reinterpret_cast<Form_pg_index>(GETSTRUCT(index_tuple));
+        if (form->indisprimary) {
+            nkeys = form->indnkeyatts;
+            keys = static_cast<AttrNumber*>(palloc(sizeof(AttrNumber) * nkeys));
+            for (int i = 0; i < nkeys; ++i) keys[i] = form->indkey.values[i];
+        }
+        ReleaseSysCache(index_tuple);
+        if (keys != nullptr) break;
+    }
+    list_free(indexes);
+    if (keys == nullptr) return pstrdup("(no primary key)");
 
     if (check_privileges) {
         if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED) return nullptr;
