@@ -158,19 +158,19 @@ Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
     HeapTuple tuple = update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
     // A row version that a later statement of the transaction updated or deleted is not checked:
     // the later version has an event of its own (as PostgreSQL's foreign key triggers do).
-    if (!table_tuple_satisfies_snapshot(rel, slot, SnapshotSelf)) return PointerGetDatum(nullptr);
+    if (!table_tuple_satisfies_snapshot(rel, slot, SnapshotSelf)) return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 
     TupleDesc desc = RelationGetDescr(rel);
     bool isnull;
     SPI_getbinval(tuple, desc, attnum, &isnull);
-    if (!isnull) return PointerGetDatum(nullptr);
+    if (!isnull) return PointerGetDatum(static_cast<HeapTuple>(nullptr));
     if (exempt_attnum > 0) {
         bool exempt_null;
         const Datum value = SPI_getbinval(tuple, desc, exempt_attnum, &exempt_null);
         if (!exempt_null) {
             const ExemptValues* exempt = exempt_values(fcinfo, rel, trigger, exempt_attnum);
             if (is_exempt(exempt, TupleDescAttr(desc, exempt_attnum - 1)->attcollation, value)) {
-                return PointerGetDatum(nullptr);
+                return PointerGetDatum(static_cast<HeapTuple>(nullptr));
             }
         }
     }
@@ -187,7 +187,7 @@ Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
                         ? errdetail("Row %s must have \"%s\" filled by commit%s.", key, column, exemption)
                         : errdetail("The row must have \"%s\" filled by commit%s.", column, exemption),
                     errtablecol(rel, attnum)));
-    return PointerGetDatum(nullptr);
+    return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 }
 
 }  // extern "C"
