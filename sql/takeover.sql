@@ -213,6 +213,24 @@ INSERT INTO gnotes (id, claimed) VALUES (1, '9793a3c6-8948-5440-a51c-5207fd3b77e
 COMMIT;
 SELECT count(*) AS stored FROM gnotes;
 
+-- The README's upgrade query (0.2.0 -> 0.3.0) adds the missing twin, once.
+CREATE TABLE legacy (id int PRIMARY KEY, owner_subject_id uuid);
+CREATE TRIGGER legacy_owner BEFORE INSERT OR UPDATE ON legacy
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+SELECT format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION stamp_subject(%L)',
+              t.tgname || '_check', t.tgrelid::regclass, regexp_replace(encode(t.tgargs, 'escape'), '\\000$', ''))
+FROM pg_trigger t
+WHERE t.tgfoid = 'stamp_subject()'::regprocedure AND t.tgparentid = 0 AND t.tgtype & 2 = 2
+  AND NOT EXISTS (SELECT 1 FROM pg_trigger a WHERE a.tgrelid = t.tgrelid AND a.tgfoid = t.tgfoid
+                  AND a.tgtype & 2 = 0 AND a.tgargs = t.tgargs) \gexec
+SELECT tgrelid::regclass AS table_name, tgname FROM pg_trigger
+WHERE tgfoid = 'stamp_subject()'::regprocedure AND tgrelid = 'legacy'::regclass ORDER BY tgname;
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS alice_signed_in;
+INSERT INTO legacy (id) VALUES (1) RETURNING owner_subject_id;
+COMMIT;
+DROP TABLE legacy;
+
 DROP TABLE tnotes, hnotes, dnotes, gnotes;
 DROP FUNCTION tnotes_region(), hnotes_claim();
 DROP DOMAIN derived_subject;
