@@ -140,10 +140,23 @@ SELECT id, owner_subject_id, body FROM hnotes ORDER BY id;
 -- A plain DELETE passes the AFTER trigger.
 DELETE FROM hnotes WHERE id = 1;
 
--- Without its AFTER twin, stamp_subject refuses to run: the guarantee needs both.
-CREATE TABLE lone (id int PRIMARY KEY, owner_subject_id uuid);
+-- With no BEFORE trigger firing after it, stamp_subject alone keeps working (tables set up as
+-- 0.2.0 documented): nothing can change the row between its check and the store.
+CREATE TABLE lone (id int PRIMARY KEY, owner_subject_id uuid, note text);
 CREATE TRIGGER lone_owner BEFORE INSERT OR UPDATE ON lone
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+-- A BEFORE trigger that fires first (by name) changes nothing for it.
+CREATE FUNCTION lone_touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.note := 'touched'; RETURN NEW; END $$;
+CREATE TRIGGER lone_a_first BEFORE INSERT OR UPDATE ON lone FOR EACH ROW EXECUTE FUNCTION lone_touch();
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS alice_signed_in;
+INSERT INTO lone (id) VALUES (1) RETURNING id, owner_subject_id, note;
+ROLLBACK;
+-- Once a BEFORE trigger fires after it, stamp_subject refuses to run without its AFTER twin,
+-- whether that trigger is enabled or not (it may be enabled later).
+CREATE TRIGGER lone_zlater BEFORE INSERT OR UPDATE ON lone FOR EACH ROW EXECUTE FUNCTION lone_touch();
+ALTER TABLE lone DISABLE TRIGGER lone_zlater;
 BEGIN;
 SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS alice_signed_in;
 INSERT INTO lone (id) VALUES (1);
@@ -175,6 +188,7 @@ INSERT INTO lone (id) VALUES (1);
 \echo :LAST_ERROR_SQLSTATE
 ROLLBACK;
 DROP TABLE lone;
+DROP FUNCTION lone_touch();
 
 -- An owner column of a domain with a CHECK: the stamped value is checked against the domain.
 CREATE DOMAIN derived_subject AS uuid CHECK (uuid_version(VALUE) = 4);

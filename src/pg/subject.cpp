@@ -430,8 +430,30 @@ bool is_after_twin(const Trigger* self, const Trigger* candidate, Oid function) 
                : enabled == TRIGGER_FIRES_ON_ORIGIN || enabled == TRIGGER_FIRES_ALWAYS;
 }
 
+// Whether a BEFORE ROW trigger on INSERT or UPDATE fires after `self` on this relation, and so
+// could still change the owner or the partition key of a row that stamp_subject let through. The
+// relcache keeps the triggers in the order they fire (by name). Enabled or not: a disabled one
+// may be enabled later without anyone looking at stamp_subject again.
+bool later_before_row_trigger(const TriggerDesc* triggers, const Trigger* self) {
+    bool after_self = false;
+    for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i) {
+        const Trigger* t = &triggers->triggers[i];
+        if (t->tgoid == self->tgoid) {
+            after_self = true;
+        } else if (after_self && TRIGGER_FOR_ROW(t->tgtype) && TRIGGER_FOR_BEFORE(t->tgtype) &&
+                   (TRIGGER_FOR_INSERT(t->tgtype) || TRIGGER_FOR_UPDATE(t->tgtype))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The AFTER twin is needed where a later BEFORE trigger could undo what this one checked. A table
+// without one (every table stamped as 0.2.0 documented) keeps working with the BEFORE trigger
+// alone: nothing runs between the check and the stored row but PostgreSQL itself.
 void require_after_twin(FunctionCallInfo fcinfo, Relation rel, const Trigger* self) {
     const TriggerDesc* triggers = rel->trigdesc;
+    if (!later_before_row_trigger(triggers, self)) return;
     for (int i = 0; triggers != nullptr && i < triggers->numtriggers; ++i) {
         if (is_after_twin(self, &triggers->triggers[i], fcinfo->flinfo->fn_oid)) return;
     }
@@ -439,9 +461,9 @@ void require_after_twin(FunctionCallInfo fcinfo, Relation rel, const Trigger* se
             (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
              errmsg("stamp_subject() on \"%s\" has no AFTER trigger to check the rows it stamps",
                     RelationGetRelationName(rel)),
-             errdetail("A trigger that fires after \"%s\" could change the owner or move the row to another "
-                       "partition; an AFTER INSERT OR UPDATE OR DELETE row trigger with the same argument, not "
-                       "deferrable and without WHEN, checks the stored rows.",
+             errdetail("A BEFORE trigger that fires after \"%s\" could change the owner or move the row to "
+                       "another partition; an AFTER INSERT OR UPDATE OR DELETE row trigger with the same argument, "
+                       "not deferrable and without WHEN, checks the stored rows.",
                        self->tgname),
              errhint("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW EXECUTE FUNCTION "
                      "stamp_subject(%s);",
