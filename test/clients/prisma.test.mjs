@@ -4,6 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createSaasDatabase, dropDatabase } from "./lib/db.mjs";
+import { databaseError } from "./lib/prisma-errors.mjs";
 
 const DB = "idconv_clients_prisma";
 const here = new URL(".", import.meta.url).pathname;
@@ -75,6 +76,7 @@ test("a create with id 'u-dev-001' fails with the CHECK's SQLSTATE and constrain
   assert.equal(cause.kind, "postgres");
   assert.match(cause.originalMessage, /violates check constraint "users_id_check"/);
   assert.match(error.message, /Code: `23514`.*users_id_check/);
+  assert.deepEqual(databaseError(error), { code: "23514", constraint: "users_id_check", message: cause.originalMessage });
   // The same user without the hand-made id is fine.
   const user = await prisma.user.create({ data: { subjectId, email: "dev@apollo.example", role: "system_admin" } });
   assert.match(user.id, /^usr_/);
@@ -92,6 +94,7 @@ test("a sign-up that forgets to close the circle fails at commit with 23502", as
   assert.equal(error.name, "DriverAdapterError");
   assert.equal(error.cause.originalCode, "23502");
   assert.match(error.cause.originalMessage, /"customer_id" of relation "users" at the end of the transaction/);
+  assert.equal(databaseError(error).code, "23502");
   assert.equal(await prisma.user.count({ where: { email: "forgot@apollo.example" } }), 0);
 });
 

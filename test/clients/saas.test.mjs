@@ -2,6 +2,7 @@
 // references finds nothing, and the seed system's rules hold when written in plain SQL.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { createSaasDatabase, dropDatabase, signUp } from "./lib/db.mjs";
 
@@ -95,4 +96,20 @@ test("the prefix map is in the registry", async () => {
   assert.deepEqual(rows, [
     { entity: "audit_event", prefix: "aud" }, { entity: "container_instance", prefix: "ctr" },
     { entity: "customer", prefix: "cus" }, { entity: "user", prefix: "usr" }]);
+});
+
+test("the sign-up of examples/saas/README.md runs as written, and fails at COMMIT without its UPDATE", async () => {
+  const readme = readFileSync(new URL("../../examples/saas/README.md", import.meta.url), "utf8");
+  const signUpSql = /```sql\n(BEGIN;[\s\S]*?COMMIT;)\n```/.exec(readme)[1].replaceAll("<tenant uuid>", tenantId);
+  // The README's subject is the Zitadel number the circle test above signed up already: start clean.
+  await client.query("DELETE FROM users WHERE subject_id = normalize_subject('335517149097361411'); DELETE FROM customers WHERE owner_subject_id = normalize_subject('335517149097361411'); DELETE FROM identities WHERE provider_sub = '335517149097361411'");
+  await client.query(signUpSql);
+  const { rows: [u] } = await client.query(
+    "SELECT role, customer_id IS NOT NULL AS has_customer FROM users WHERE email = 'owner@apollo.example'");
+  assert.deepEqual(u, { role: "customer_admin", has_customer: true });
+  await client.query("DELETE FROM users WHERE email = 'owner@apollo.example'; DELETE FROM customers WHERE name = 'Apollo'; DELETE FROM identities WHERE provider = 'zitadel'");
+  const withoutUpdate = signUpSql.replace(/UPDATE users[\s\S]*?;\n/, "");
+  assert.notEqual(withoutUpdate, signUpSql);
+  await assert.rejects(client.query(withoutUpdate), { code: "23502" });
+  await client.query("ROLLBACK");
 });

@@ -22,19 +22,19 @@ export async function startPgBouncer({ database, poolSize }) {
 ${database} = host=${process.env.PGHOST ?? "localhost"} port=${process.env.PGPORT ?? 5432} dbname=${database}
 
 [pgbouncer]
+pool_mode = transaction
+auth_type = scram-sha-256
+ignore_startup_parameters = extra_float_digits
+max_client_conn = 500
+min_pool_size = 0
+reserve_pool_size = 0
+default_pool_size = ${poolSize}
+max_db_connections = ${poolSize}
 listen_addr = 127.0.0.1
 listen_port = ${port}
 unix_socket_dir =
-auth_type = scram-sha-256
 auth_file = ${dir}/userlist.txt
 admin_users = ${user}
-pool_mode = transaction
-default_pool_size = ${poolSize}
-min_pool_size = 0
-reserve_pool_size = 0
-max_db_connections = ${poolSize}
-max_client_conn = 500
-ignore_startup_parameters = extra_float_digits
 logfile = ${dir}/pgbouncer.log
 pidfile = ${dir}/pgbouncer.pid
 `;
