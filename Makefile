@@ -13,7 +13,7 @@ PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/
           src/pg/slug.o src/pg/subject.o src/pg/trigger.o
 OBJS = $(CORE_OBJS) $(PG_OBJS)
 
-REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog trusted
+REGRESS = cuid2 cuid2_state prefixed_id distribution rules subject subject_settings ownership registry classify slug deferred trigger_calls audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
 

@@ -633,10 +633,11 @@ COMMENT ON FUNCTION @schema@._idconv_row_key(oid, anyelement) IS
 'idconv portable: the primary key of a row of the table, as messages show it'
 $s$,
 
--- The checks the extension's triggers make before anything else: fired as declared, declared for
--- INSERT and UPDATE of every column, and the named column exists. Returns the column's number.
+-- The checks the extension's triggers make before anything else: the named column exists; the
+-- trigger is fired as its function requires and declared for INSERT and UPDATE of every column.
+-- The triggers raise the errors themselves, so that the errors carry no extra context.
 $s$
-CREATE OR REPLACE FUNCTION @schema@._idconv_trigger_column(rel oid, trigger_name name, column_name text, detail text)
+CREATE OR REPLACE FUNCTION @schema@._idconv_trigger_column(rel oid, column_name text)
 RETURNS int
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -646,23 +647,19 @@ DECLARE
 BEGIN
     SELECT a.attnum INTO n FROM pg_attribute a
     WHERE a.attrelid = rel AND a.attname = column_name AND a.attnum > 0 AND NOT a.attisdropped;
-    IF n IS NULL THEN
-        RAISE EXCEPTION 'column "%" of relation "%" does not exist', column_name, (SELECT relname FROM pg_class WHERE oid = rel)
-            USING ERRCODE = 'undefined_column', DETAIL = format(detail, trigger_name);
-    END IF;
     RETURN n;
 END
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@._idconv_trigger_column(oid, name, text, text) IS
-'idconv portable: the number of a column a trigger names, or the extension''s error'
+COMMENT ON FUNCTION @schema@._idconv_trigger_column(oid, text) IS
+'idconv portable: the number of a user column of the table, NULL when it has none of that name'
 $s$,
 
 $s$
-CREATE OR REPLACE FUNCTION @schema@._idconv_check_trigger(rel oid, trigger_name name, fn text, want_when text,
-                                                         fired_when text, fired_level text, fired_op text, hint text)
-RETURNS void
+CREATE OR REPLACE FUNCTION @schema@._idconv_trigger_fired_right(rel oid, trigger_name name, want_when text,
+                                                               fired_when text, fired_level text, fired_op text)
+RETURNS boolean
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -671,17 +668,14 @@ DECLARE
 BEGIN
     SELECT tgtype, tgattr INTO t FROM pg_trigger WHERE tgrelid = rel AND tgname = trigger_name;
     -- tgtype: 4 INSERT, 16 UPDATE; tgattr lists the columns of UPDATE OF.
-    IF fired_when <> want_when OR fired_level <> 'ROW' OR fired_op NOT IN ('INSERT', 'UPDATE')
-       OR (t.tgtype & 20) <> 20 OR cardinality(t.tgattr::int2[]) > 0 THEN
-        RAISE EXCEPTION '%() must be fired % INSERT OR UPDATE ... FOR EACH ROW', fn, want_when
-            USING ERRCODE = 'E0000', HINT = coalesce(hint, '');
-    END IF;
+    RETURN fired_when = want_when AND fired_level = 'ROW' AND fired_op IN ('INSERT', 'UPDATE')
+           AND (t.tgtype & 20) = 20 AND cardinality(t.tgattr::int2[]) = 0;
 END
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@._idconv_check_trigger(oid, name, text, text, text, text, text, text) IS
-'idconv portable: the extension''s error for a trigger fired or declared other than as its function requires'
+COMMENT ON FUNCTION @schema@._idconv_trigger_fired_right(oid, name, text, text, text, text) IS
+'idconv portable: whether a row trigger fired at the time its function requires and is declared for INSERT and UPDATE of every column'
 $s$,
 
 $s$
@@ -703,7 +697,10 @@ DECLARE
     was jsonb;
     now_ jsonb;
 BEGIN
-    PERFORM @schema@._idconv_check_trigger(TG_RELID, TG_NAME, 'stamp_subject', 'BEFORE', TG_WHEN, TG_LEVEL, TG_OP, NULL);
+    IF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'BEFORE', TG_WHEN, TG_LEVEL, TG_OP) THEN
+        RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW'
+            USING ERRCODE = 'trigger_protocol_violated';
+    END IF;
     IF TG_NARGS <> 1 THEN
         RAISE EXCEPTION 'trigger "%" on "%" gives stamp_subject() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
             USING ERRCODE = 'invalid_parameter_value',
@@ -711,9 +708,12 @@ BEGIN
     END IF;
     col := TG_ARGV[0];
     SELECT a.atttypid INTO typ FROM pg_attribute a
-    WHERE a.attrelid = TG_RELID
-      AND a.attnum = @schema@._idconv_trigger_column(TG_RELID, TG_NAME, col,
-                                                     'Trigger "%s" names it as the owner column for stamp_subject().');
+    WHERE a.attrelid = TG_RELID AND a.attnum = @schema@._idconv_trigger_column(TG_RELID, col);
+    IF typ IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = format('Trigger "%s" names it as the owner column for stamp_subject().', TG_NAME);
+    END IF;
     base := typ;
     WHILE (SELECT t.typtype = 'd' FROM pg_type t WHERE t.oid = base) LOOP
         base := (SELECT t.typbasetype FROM pg_type t WHERE t.oid = base);
@@ -1101,8 +1101,11 @@ DECLARE
     pk text;
     live boolean;
 BEGIN
-    PERFORM @schema@._idconv_check_trigger(TG_RELID, TG_NAME, 'require_filled_at_commit', 'AFTER', TG_WHEN, TG_LEVEL, TG_OP,
-        'Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW.');
+    IF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'AFTER', TG_WHEN, TG_LEVEL, TG_OP) THEN
+        RAISE EXCEPTION 'require_filled_at_commit() must be fired AFTER INSERT OR UPDATE ... FOR EACH ROW'
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW.';
+    END IF;
     IF (SELECT c.relkind FROM pg_class c WHERE c.oid = TG_RELID) <> 'r' THEN
         RAISE EXCEPTION 'require_filled_at_commit() cannot be used on "%"', TG_TABLE_NAME
             USING ERRCODE = 'wrong_object_type', DETAIL = 'It works on tables (and the partitions of partitioned tables) only.';
@@ -1113,10 +1116,16 @@ BEGIN
                   HINT = 'Pass the column, optionally followed by an exemption column and one or more exempt values: require_filled_at_commit(''customer_id'', ''role'', ''system_admin'').';
     END IF;
     col := TG_ARGV[0];
-    PERFORM @schema@._idconv_trigger_column(TG_RELID, TG_NAME, col, 'Trigger "%s" names it for require_filled_at_commit().');
+    IF @schema@._idconv_trigger_column(TG_RELID, col) IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
+            USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
+    END IF;
     IF TG_NARGS >= 3 THEN
         exempt_col := TG_ARGV[1];
-        PERFORM @schema@._idconv_trigger_column(TG_RELID, TG_NAME, exempt_col, 'Trigger "%s" names it for require_filled_at_commit().');
+        IF @schema@._idconv_trigger_column(TG_RELID, exempt_col) IS NULL THEN
+            RAISE EXCEPTION 'column "%" of relation "%" does not exist', exempt_col, TG_TABLE_NAME
+                USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
+        END IF;
     END IF;
     IF to_jsonb(NEW) -> col <> 'null'::jsonb THEN
         RETURN NULL;
