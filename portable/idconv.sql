@@ -440,7 +440,7 @@ BEGIN
         RAISE EXCEPTION 'subject must not be empty'
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'An empty subject names nobody, so it has no canonical id.';
     END IF;
-    IF pg_catalog.left(subject, 37) COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@ THEN
+    IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 36 AND subject COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@ THEN
         RETURN pg_catalog.uuid_in(pg_catalog.textout(subject));
     END IF;
     h := @crypto@.digest(pg_catalog.uuid_send(namespace) OPERATOR(pg_catalog.||)
@@ -491,13 +491,25 @@ CREATE OR REPLACE FUNCTION @schema@.normalize_subject(subject text)
 RETURNS uuid
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 AS $$
+DECLARE
+    namespace constant text := pg_catalog.current_setting('idconv.subject_namespace', true);
+    h bytea;
 BEGIN
     -- An empty subject is the caller's mistake whatever the setting says: reported first.
     IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 0 THEN
         RAISE EXCEPTION 'subject must not be empty'
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'An empty subject names nobody, so it has no canonical id.';
     END IF;
-    RETURN @schema@.normalize_subject(subject, @schema@._idconv_namespace());
+    -- A setting that is not a namespace: _idconv_namespace() says so.
+    IF NOT (COALESCE(namespace, '') COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@) THEN
+        RETURN @schema@.normalize_subject(subject, @schema@._idconv_namespace());
+    END IF;
+    IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 36 AND subject COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@ THEN
+        RETURN pg_catalog.uuid_in(pg_catalog.textout(subject));
+    END IF;
+    h := @crypto@.digest(pg_catalog.decode(pg_catalog.replace(namespace, '-', ''), 'hex') OPERATOR(pg_catalog.||)
+                         pg_catalog.convert_to(subject, 'SQL_ASCII'), 'sha1');
+    RETURN @v5_of:h@;
 END
 $$
 $s$,
@@ -1056,9 +1068,11 @@ BEGIN
     WHILE pos <= total AND length(slug) < 65 LOOP
         -- ASCII letters lower-cased (only those), combining marks dropped (they belong to the
         -- letter before them), Latin letters spelt in ASCII, everything else a separator.
-        folded := regexp_replace(translate(substr($1, pos, size), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),
-                                 @combining@, '', 'g');
-        folded := translate(@fold_multi@, @fold_from@, @fold_to@);
+        folded := translate(substr($1, pos, size), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
+        IF folded ~ '[^\x01-\x7f]' THEN
+            folded := regexp_replace(folded, @combining@, '', 'g');
+            folded := translate(@fold_multi@, @fold_from@, @fold_to@);
+        END IF;
         slug := regexp_replace(slug || regexp_replace(folded, '[^a-z0-9]+', '-', 'g'), '-{2,}', '-', 'g');
         slug := ltrim(slug, '-');
         pos := pos + size;
