@@ -79,7 +79,8 @@ DECLARE
         '1EE8:u 1EE9:u 1EEA:u 1EEB:u 1EEC:u 1EED:u 1EEE:u 1EEF:u 1EF0:u 1EF1:u 1EF2:y 1EF3:y 1EF4:y '
         '1EF5:y 1EF6:y 1EF7:y 1EF8:y 1EF9:y 1EFA:ll 1EFB:ll ';
     -- What each generator declares and runs to make an id: the CUID2 construction, with c_time
-    -- and c_counter set and {letter}, {salt} and {fingerprint} standing for its other inputs;
+    -- set and {letter}, {salt}, {counter36} (the counter in base 36) and {fingerprint} standing
+    -- for its other inputs;
     -- head is what comes before the id ('' or a prefix and "_"). Written for few statements:
     -- in PL/pgSQL a statement costs more than a function call inside one.
     construct_variables constant text := $m$
@@ -95,17 +96,17 @@ DECLARE
     parts pg_catalog.int8[];
     s pg_catalog.text := '';$m$;
     -- The inputs, from pgcrypto's CSPRNG in one call: 32 bits for the letter (each letter's odds
-    -- off by at most 2^-27), 32 for the counter (from 36^5, so that it has 6 base-36 digits, to
-    -- the reference's 476782367), 128 for the fingerprint, 4 per salt character.
+    -- off by at most 2^-27), 24 for the counter, whose base-36 digits are "1" and six random hex
+    -- digits (a number from 36^6 to 2 * 36^6), 128 for the fingerprint, 4 per salt character.
     -- Drawn per call, not kept per process: see docs/hosted.md, "Differences".
     random_inputs constant text := $m$
     r := pg_catalog.encode(@crypto@.gen_random_bytes(24 + (c_length + 1) / 2), 'hex');
-    c_counter := 60466176 + ('x' || pg_catalog.substr(r, 9, 8))::pg_catalog.bit(32)::pg_catalog.int8 % 416316191;
     c_time := pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) * 1000)::pg_catalog.int8;$m$;
     random_letter constant text :=
         $m$pg_catalog.substr('abcdefghijklmnopqrstuvwxyz', (('x' || pg_catalog.substr(r, 1, 8))::pg_catalog.bit(32)::pg_catalog.int8 % 26)::pg_catalog.int4 + 1, 1)$m$;
     random_salt constant text := $m$pg_catalog.substr(r, 49, c_length)$m$;
     random_fingerprint constant text := $m$pg_catalog.substr(r, 17, 32)$m$;
+    random_counter36 constant text := $m$('1' || pg_catalog.substr(r, 9, 6))$m$;
     construct constant text := $m$
     x := pg_catalog.encode(@crypto@.digest(
              -- base36(time): 8 digits from 1972 to 2059
@@ -113,10 +114,7 @@ DECLARE
                   THEN pg_catalog.encode(@pairs4:c_time@, 'escape')
                   ELSE @schema@._idconv_base36(c_time) END
              || {salt}
-             -- base36(counter): 6 digits from 36^5 to 36^6
-             || CASE WHEN c_counter >= 60466176 AND c_counter < 2176782336
-                     THEN pg_catalog.encode(@pairs3:c_counter@, 'escape')
-                     ELSE @schema@._idconv_base36(c_counter) END
+             || {counter36}
              || {fingerprint}, 'sha3-512'), 'hex');
     -- The digest's leading 112 bits (168 for ids over 16 characters, 224 over 24): the digest
     -- lies in [d_lo, d_lo + 2^400 - 1] (2^344 - 1, 2^288 - 1).
@@ -1228,10 +1226,12 @@ BEGIN
     FOREACH stmt IN ARRAY statements LOOP
         stmt := replace(stmt, '@construct_variables@', construct_variables);
         stmt := replace(stmt, '@random_inputs@', random_inputs);
-        stmt := replace(stmt, '@construct_random@', replace(replace(replace(construct,
-                        '{letter}', random_letter), '{salt}', random_salt), '{fingerprint}', random_fingerprint));
-        stmt := replace(stmt, '@construct@', replace(replace(replace(construct,
-                        '{letter}', 'letter'), '{salt}', 'salt'), '{fingerprint}', 'fingerprint'));
+        stmt := replace(stmt, '@construct_random@', replace(replace(replace(replace(construct,
+                        '{letter}', random_letter), '{salt}', random_salt), '{fingerprint}', random_fingerprint),
+                        '{counter36}', random_counter36));
+        stmt := replace(stmt, '@construct@', replace(replace(replace(replace(construct,
+                        '{letter}', 'letter'), '{salt}', 'salt'), '{fingerprint}', 'fingerprint'),
+                        '{counter36}', '@schema@._idconv_base36(c_counter)'));
         stmt := replace(stmt, '@two_344_less_one@', round(2::pg_catalog.numeric ^ 344 - 1)::text);
         stmt := replace(stmt, '@two_400_less_one@', round(2::pg_catalog.numeric ^ 400 - 1)::text);
         -- 36^0 .. 36^99, element k + 1 being 36^k.
