@@ -442,7 +442,7 @@ BEGIN
         RAISE EXCEPTION 'subject must not be empty'
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'An empty subject names nobody, so it has no canonical id.';
     END IF;
-    IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 36 AND subject COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@ THEN
+    IF @is_uuid_text:subject@ THEN
         RETURN pg_catalog.uuid_in(pg_catalog.textout(subject));
     END IF;
     h := @crypto@.digest(pg_catalog.uuid_send(namespace) OPERATOR(pg_catalog.||)
@@ -472,7 +472,7 @@ BEGIN
                   HINT = pg_catalog.format('Choose a namespace UUID once and keep it: ALTER DATABASE %s SET idconv.subject_namespace = ''<namespace uuid>''; then reconnect.',
                                            pg_catalog.quote_ident(pg_catalog.current_database()));
     END IF;
-    IF NOT (value COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@) THEN
+    IF NOT @is_uuid_text:value@ THEN
         RAISE EXCEPTION 'invalid value for idconv.subject_namespace: "%"', value
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'The namespace must be a UUID in its 36-character form.',
@@ -503,10 +503,10 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value', DETAIL = 'An empty subject names nobody, so it has no canonical id.';
     END IF;
     -- A setting that is not a namespace: _idconv_namespace() says so.
-    IF NOT (COALESCE(namespace, '') COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@) THEN
+    IF NOT COALESCE(@is_uuid_text:namespace@, false) THEN
         RETURN @schema@.normalize_subject(subject, @schema@._idconv_namespace());
     END IF;
-    IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 36 AND subject COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) @uuid_text@ THEN
+    IF @is_uuid_text:subject@ THEN
         RETURN pg_catalog.uuid_in(pg_catalog.textout(subject));
     END IF;
     h := @crypto@.digest(pg_catalog.decode(pg_catalog.replace(namespace, '-', ''), 'hex') OPERATOR(pg_catalog.||)
@@ -940,7 +940,7 @@ DECLARE
     c constant text := id COLLATE pg_catalog."C";
 BEGIN
     RETURN CASE
-        WHEN pg_catalog.octet_length(c) = 36 AND c ~ @uuid_text@ THEN 'uuid'
+        WHEN @is_uuid_text:c@ THEN 'uuid'
         WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
              AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
         WHEN c ~ '^[0-9]+$' THEN 'integer'
@@ -1244,8 +1244,6 @@ BEGIN
         stmt := replace(stmt, '@two_288_less_one@', round(2::pg_catalog.numeric ^ 288 - 1)::text);
         stmt := replace(stmt, '@schema@', quote_ident(target));
         stmt := replace(stmt, '@crypto@', quote_ident(crypto));
-        stmt := replace(stmt, '@uuid_text@',
-                        '''^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$''');
         stmt := replace(stmt, '@combining@',
                         CASE WHEN encoding = 'UTF8'
                              THEN '''[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]'''
@@ -1281,6 +1279,16 @@ BEGIN
                                             m[3], 14 * k + 1, round(2::pg_catalog.numeric ^ (456 - 56 * k))), ' + ' ORDER BY k) || ')'
             INTO expansion FROM generate_series(CASE WHEN m[1] = 'piece' THEN m[2]::int - 1 ELSE 0 END, m[2]::int - 1) k;
             stmt := replace(stmt, '@top_' || m[1] || m[2] || ':' || m[3] || '@', expansion);
+        END LOOP;
+        -- @is_uuid_text:X@: X is a UUID in its 36-character form, any case. (No bounded repetition:
+        -- PostgreSQL expands it into a much slower automaton.)
+        LOOP
+            m := regexp_match(stmt, '@is_uuid_text:([^@]*)@');
+            EXIT WHEN m IS NULL;
+            expansion := format('(pg_catalog.octet_length(%1$s) = 36 AND pg_catalog.substr(%1$s, 9, 1) = ''-'' AND pg_catalog.substr(%1$s, 14, 1) = ''-'' '
+                                'AND pg_catalog.substr(%1$s, 19, 1) = ''-'' AND pg_catalog.substr(%1$s, 24, 1) = ''-'' '
+                                'AND %1$s COLLATE pg_catalog."C" ~ ''^[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+$'')', m[1]);
+            stmt := replace(stmt, '@is_uuid_text:' || m[1] || '@', expansion);
         END LOOP;
         -- @v5_of:H@: the UUID of a SHA-1 digest H: its first 16 bytes, version 5, RFC variant.
         LOOP
