@@ -7,13 +7,15 @@ DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.3.0.sql idconv--0.1.0--0.2.
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 CORE_OBJS = src/core/base36.o src/core/classify.o src/core/cuid2.o src/core/digest.o src/core/error.o \
-            src/core/prefix.o src/core/random.o src/core/sha3.o src/core/slug.o src/core/uuid.o
+            src/core/prefix.o src/core/random.o src/core/sha3.o src/core/slug.o src/core/typeid.o \
+            src/core/uuid.o src/core/uuid7.o
 PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/pg/module.o \
           src/pg/prefix.o src/pg/process.o src/pg/registry.o src/pg/row_key.o src/pg/settings.o \
-          src/pg/slug.o src/pg/subject.o src/pg/trigger.o
+          src/pg/slug.o src/pg/subject.o src/pg/trigger.o src/pg/typeid.o \
+          src/pg/uuid7.o
 OBJS = $(CORE_OBJS) $(PG_OBJS)
 
-REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog trusted
+REGRESS = cuid2 uuid7 typeid prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
 
