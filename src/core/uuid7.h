@@ -16,11 +16,14 @@ inline constexpr int kUuid7FractionBits = 12;
 inline constexpr std::uint64_t kUuid7MaxUnixMs = (std::uint64_t{1} << 48) - 1;
 
 // The 60-bit time of a UUIDv7: unix_ms << 12 | fraction, where fraction = the nanoseconds within
-// the millisecond scaled to 0..4095 (rounded down). `unix_ns` must be below 2^48 ms.
+// the millisecond (below 10^6) scaled to 0..4095, rounded down. `unix_ms` at most kUuid7MaxUnixMs.
+constexpr std::uint64_t uuid7_time_of(std::uint64_t unix_ms, std::uint32_t ns_in_ms) noexcept {
+    return unix_ms << kUuid7FractionBits | (std::uint64_t{ns_in_ms} << kUuid7FractionBits) / 1000000u;
+}
+
+// The same from nanoseconds since the epoch (which a uint64 counts until the year 2554).
 constexpr std::uint64_t uuid7_time_of_ns(std::uint64_t unix_ns) noexcept {
-    const std::uint64_t ms = unix_ns / 1000000u;
-    const std::uint64_t fraction = ((unix_ns % 1000000u) << kUuid7FractionBits) / 1000000u;
-    return ms << kUuid7FractionBits | fraction;
+    return uuid7_time_of(unix_ns / 1000000u, static_cast<std::uint32_t>(unix_ns % 1000000u));
 }
 
 // A version 7 UUID of the RFC 9562 variant with the 60-bit `time` (see uuid7_time_of_ns) and the

@@ -41,6 +41,9 @@ TEST(Uuid7, FractionOfTheMillisecond) {
     EXPECT_EQ(uuid7_time_of_ns(1500000), (1u << 12) | 2048u);
     EXPECT_EQ(uuid7_time_of_ns(244), 0u);   // 1/4096 ms is 244.14 ns
     EXPECT_EQ(uuid7_time_of_ns(245), 1u);
+    // The last millisecond, which nanoseconds in 64 bits cannot reach.
+    EXPECT_EQ(uuid7_time_of(kUuid7MaxUnixMs, 999999), ~std::uint64_t{0} >> 4);
+    EXPECT_EQ(format_uuid(make_uuid7(uuid7_time_of(kUuid7MaxUnixMs, 999999), 0)), "ffffffff-ffff-7fff-8000-000000000000");
 }
 
 TEST(Uuid7, UnixMsOnlyForVersion7OfTheRfcVariant) {
