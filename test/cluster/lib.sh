@@ -37,6 +37,16 @@ q() {
   PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
 }
 
+# The setting that runs every query in a parallel worker: PostgreSQL 16 renamed force_parallel_mode
+# to debug_parallel_query (same values, same behaviour) and kept no alias.
+parallel_mode_setting() {
+  if [ "$(q postgres "SHOW server_version_num")" -ge 160000 ]; then
+    echo debug_parallel_query
+  else
+    echo force_parallel_mode
+  fi
+}
+
 # recreate_db NAME [OPTIONS]: drop and create a database (OPTIONS: what follows CREATE DATABASE NAME).
 recreate_db() {
   q postgres "DROP DATABASE IF EXISTS $1 WITH (FORCE)" "CREATE DATABASE $1 ${2:-}"
@@ -53,3 +63,16 @@ finish_script() {
   [ "$cluster_failed" -eq 0 ]
   exit
 }
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (status 0) or SECONDS have
+# passed (status 1). Every wait of the cluster tests goes through it, so a slow machine only makes
+# a wait longer, and the deadline, a failure path, is forced on purpose by the fork-safety test.
+wait_for() {
+  local tries=$(( $1 * 10 )); shift
+  until "$@"; do
+    tries=$((tries - 1))
+    [ "$tries" -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+export -f wait_for
