@@ -73,3 +73,28 @@ COMMENT ON FUNCTION typeid_prefix(text) IS
 
 COMMENT ON FUNCTION id_kind(text) IS
 'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other';
+
+-- Prefix registry: an entity's ids are prefixed CUID2s (as before) or TypeIDs -------------------
+
+ALTER TABLE id_prefixes ADD COLUMN body text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'));
+
+COMMENT ON TABLE id_prefixes IS
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)';
+
+-- A fourth argument with a default cannot sit beside the three-argument function (a call with two
+-- or three would be ambiguous): the function is replaced.
+DROP FUNCTION register_prefix(text, text, text);
+
+CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
+RETURNS text
+AS 'MODULE_PATHNAME', 'register_prefix'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered';
+
+COMMENT ON FUNCTION generate_id_for(text) IS
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error';
+
+COMMENT ON FUNCTION entity_of(text) IS
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL';

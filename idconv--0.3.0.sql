@@ -139,10 +139,11 @@ CREATE TABLE id_prefixes (
     entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
     prefix      text NOT NULL UNIQUE CHECK (is_valid_prefix(prefix)),
     description text,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
 );
 COMMENT ON TABLE id_prefixes IS
-'idconv''s prefix registry: which entity each id prefix stands for (see register_prefix, generate_id_for, entity_of)';
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)';
 GRANT SELECT ON id_prefixes TO PUBLIC;
 -- A trusted extension: when a database owner who is not a superuser installs it, the objects are
 -- owned by the bootstrap superuser, so the installing role is given the right to manage the
@@ -166,13 +167,13 @@ FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
 -- triggers disabled change the registry too.
 ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate;
 
-CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
+CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
 RETURNS text
 AS 'MODULE_PATHNAME', 'register_prefix'
 LANGUAGE C VOLATILE;
 
-COMMENT ON FUNCTION register_prefix(text, text, text) IS
-'Registers the prefix of an entity in id_prefixes and returns it; an invalid prefix is an error, and so is an entity or prefix already registered';
+COMMENT ON FUNCTION register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered';
 
 CREATE FUNCTION generate_id_for(entity text)
 RETURNS text
@@ -180,7 +181,7 @@ AS 'MODULE_PATHNAME', 'generate_id_for'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION generate_id_for(text) IS
-'A new prefixed id (16-char body) with the prefix registered for the entity; an unregistered entity is an error';
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error';
 
 CREATE FUNCTION entity_of(id text)
 RETURNS text
@@ -188,7 +189,7 @@ AS 'MODULE_PATHNAME', 'entity_of'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION entity_of(text) IS
-'The entity whose registered prefix the prefixed id carries, or NULL';
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL';
 
 -- Classification and audits ----------------------------------------------------------------------
 

@@ -98,3 +98,28 @@ DROP TABLE users;
 -- id_kind.
 SELECT id, id_kind(id) FROM (VALUES ('user_01h455vb4pex5vsknk084sn02q'), ('01h455vb4pex5vsknk084sn02q'),
     ('00000000000000000000000000'), ('81h455vb4pex5vsknk084sn02q'), ('usr_ght4k2jxm7pqbv01')) v(id);
+
+-- The registry: an entity's ids are prefixed CUID2s (the default) or TypeIDs.
+SELECT register_prefix('tid_invoice', 'tinv', 'TypeID invoices', 'typeid') AS typeid_entity,
+       register_prefix('tid_user', 'tusr') AS cuid2_entity,
+       register_prefix('tid_order', 'tord', body => 'cuid2') AS named_body;
+SELECT entity, prefix, body FROM id_prefixes WHERE entity LIKE 'tid\_%' ORDER BY entity COLLATE "C";
+SELECT count(*) FILTER (WHERE is_typeid(inv, 'tinv')) AS typeids,
+       count(*) FILTER (WHERE uuid_version(typeid_to_uuid(inv)) = 7) AS v7,
+       count(*) FILTER (WHERE entity_of(inv) = 'tid_invoice') AS invoice_entity,
+       count(*) FILTER (WHERE is_prefixed_id(usr, 'tusr')) AS cuid2s,
+       count(*) FILTER (WHERE entity_of(usr) = 'tid_user') AS user_entity
+FROM (SELECT generate_id_for('tid_invoice') AS inv, generate_id_for('tid_user') AS usr FROM generate_series(1, 1000)) s;
+-- entity_of reads either shape for any entity: ids made before a change of body stay the entity's.
+SELECT entity_of('tinv_ght4k2jxm7pqbv01') AS cuid2_shape_of_typeid_entity,
+       entity_of('tusr_01h455vb4pex5vsknk084sn02q') AS typeid_shape_of_cuid2_entity,
+       entity_of('01h455vb4pex5vsknk084sn02q') AS unprefixed,
+       entity_of('nope_01h455vb4pex5vsknk084sn02q') AS unregistered;
+-- A change of body by plain SQL reaches the next call.
+UPDATE id_prefixes SET body = 'typeid' WHERE entity = 'tid_user';
+SELECT is_typeid(generate_id_for('tid_user'), 'tusr') AS now_typeid;
+UPDATE id_prefixes SET body = 'uuid', created_at = '2026-01-01 00:00:00+00' WHERE entity = 'tid_user';
+SELECT register_prefix('tid_bad', 'tbad', NULL, 'uuid');
+SELECT register_prefix('tid_bad', 'tbad', NULL, NULL);
+SELECT register_prefix('tid_bad', 'tbad', NULL, 'TypeID');
+DELETE FROM id_prefixes WHERE entity LIKE 'tid\_%';
