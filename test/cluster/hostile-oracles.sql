@@ -30,6 +30,7 @@ CREATE FUNCTION oracle_kind(s text) RETURNS text LANGUAGE sql IMMUTABLE STRICT A
     WHEN s ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN 'uuid'
     WHEN s ~ '^[a-z]([a-z_]{0,61}[a-z])?_[a-z][0-9a-z]{15,31}$' THEN 'prefixed'
     WHEN s ~ '^[0-9]+$' THEN 'integer'
+    WHEN s ~ '^([a-z]([a-z_]{0,61}[a-z])?_)?[0-7][0123456789abcdefghjkmnpqrstvwxyz]{25}$' THEN 'typeid'
     WHEN s ~ '^c[0-9a-z]{24}$' THEN 'cuid'
     WHEN s ~ '^[a-z][0-9a-z]{23,31}$' THEN 'cuid2'
     WHEN s ~ '^[a-z0-9]+(-[a-z0-9]+)+$' AND octet_length(s) <= 63 THEN 'slug'
