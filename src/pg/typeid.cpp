@@ -4,7 +4,6 @@
 extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
-#include "mb/pg_wchar.h"
 #include "utils/uuid.h"
 }
 
@@ -16,17 +15,6 @@ extern "C" {
 
 using namespace idconv;
 using namespace idconv::pg;
-
-namespace {
-
-// A caller's value as a message shows it: at most 80 bytes, cut on a character boundary.
-const char* shown(std::string_view s) {
-    if (s.size() <= 80) return pnstrdup(s.data(), s.size());
-    const int cut = pg_mbcliplen(s.data(), static_cast<int>(s.size()), 80);
-    return psprintf("%s...", pnstrdup(s.data(), static_cast<std::size_t>(cut)));
-}
-
-}  // namespace
 
 extern "C" {
 
