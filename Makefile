@@ -15,7 +15,7 @@ OBJS = $(CORE_OBJS) $(PG_OBJS)
 
 REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
-EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
+EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d) $(EXTENSION)-*.zip
 
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 # -MMD -MP: header dependencies in a .d file beside each object (Debian's PGXS tracks none, and its
@@ -32,3 +32,17 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 -include $(OBJS:.o=.d)
+
+# Out-of-tree builds (make -f SRC/Makefile VPATH=SRC, as pg_buildext builds each major in
+# build-NN/) find the sources through VPATH but must create the object folders themselves.
+ifdef VPATH
+$(shell mkdir -p src/core src/pg)
+endif
+
+# The PGXN release archive: exactly the files git tracks at HEAD, under idconv-VERSION/.
+EXTVERSION = $(shell sed -n "s/^default_version = '\\(.*\\)'$$/\\1/p" $(srcdir)/idconv.control)
+DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
+
+.PHONY: dist
+dist:
+	git -C $(srcdir) archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(abspath $(DISTFILE)) HEAD
