@@ -30,11 +30,12 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 # The candidate comes only from experimental (PostgreSQL 19 as of 2026): its dependencies then
 # have to come from there too.
 only_in_experimental() {
-  local cand
+  local cand origins
   cand=$(apt-cache policy "$1" 2>/dev/null | sed -n 's/^  Candidate: //p')
   [ -n "$cand" ] && [ "$cand" != "(none)" ] || return 1
-  apt-cache madison "$1" | awk -F' [|] ' -v v="$cand" '$2 == v' | grep -q . || return 1
-  ! apt-cache madison "$1" | awk -F' [|] ' -v v="$cand" '$2 == v' | grep -vq ' experimental/'
+  # madison: "pkg | version | URL suite/component arch Packages", columns padded with blanks.
+  origins=$(apt-cache madison "$1" | awk -F'|' -v v="$cand" '{ gsub(/^ +| +$/, "", $2) } $2 == v { print $3 }')
+  [ -n "$origins" ] && ! grep -qv ' experimental/' <<<"$origins"
 }
 updated=no
 install_missing() {  # install_missing PACKAGE...: apt-get install what is not installed yet
@@ -47,14 +48,18 @@ install_missing() {  # install_missing PACKAGE...: apt-get install what is not i
     if only_in_experimental "$p"; then exp+=("$p"); else plain+=("$p"); fi
   done
   echo "$me: installing ${missing[*]}"
+  local log status=0
+  log=$(mktemp)
   if [ "${#plain[@]}" -gt 0 ]; then
-    apt_get install -y -qq --no-install-recommends "${plain[@]}" >/dev/null || return 1
+    apt_get install -y -q --no-install-recommends "${plain[@]}" >"$log" 2>&1 || status=$?
   fi
-  if [ "${#exp[@]}" -gt 0 ]; then
-    apt_get install -y -qq --no-install-recommends -t experimental "${exp[@]}" >/dev/null || return 1
+  if [ "$status" -eq 0 ] && [ "${#exp[@]}" -gt 0 ]; then
+    apt_get install -y -q --no-install-recommends -t experimental "${exp[@]}" >>"$log" 2>&1 || status=$?
   fi
+  if [ "$status" -ne 0 ]; then tail -n 30 "$log"; fi
+  rm -f "$log"
+  return "$status"
 }
-
 
 # A clean copy of the sources: what git tracks or would track (so a tree built with make, or
 # with another major's objects, cannot leak objects into the package through VPATH), or, without
