@@ -17,7 +17,10 @@ REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classi
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d) $(EXTENSION)-*.zip
 
-PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
+# The version PostgreSQL 18+ shows for the loaded module (pg_get_loaded_modules), read from the
+# control file so that it cannot drift from the installed extension's.
+IDCONV_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))idconv.control)
+PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server) -DIDCONV_VERSION='"$(IDCONV_VERSION)"'
 # -MMD -MP: header dependencies in a .d file beside each object (Debian's PGXS tracks none, and its
 # own autodepend would mix up src/core/x.cpp and src/pg/x.cpp).
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Werror -MMD -MP

@@ -70,16 +70,16 @@ Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
     HeapTuple tuple = update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
     // A row version that a later statement of the transaction updated or deleted is not checked:
     // the later version has an event of its own (as PostgreSQL's foreign key triggers do).
-    if (!table_tuple_satisfies_snapshot(rel, slot, SnapshotSelf)) return PointerGetDatum(nullptr);
+    if (!table_tuple_satisfies_snapshot(rel, slot, SnapshotSelf)) return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 
     TupleDesc desc = RelationGetDescr(rel);
     bool isnull;
     SPI_getbinval(tuple, desc, attnum, &isnull);
-    if (!isnull) return PointerGetDatum(nullptr);
+    if (!isnull) return PointerGetDatum(static_cast<HeapTuple>(nullptr));
     if (exempt_attnum > 0) {
         const char* value = SPI_getvalue(tuple, desc, exempt_attnum);
         for (int i = 2; value != nullptr && i < trigger->tgnargs; ++i) {
-            if (std::strcmp(value, trigger->tgargs[i]) == 0) return PointerGetDatum(nullptr);
+            if (std::strcmp(value, trigger->tgargs[i]) == 0) return PointerGetDatum(static_cast<HeapTuple>(nullptr));
         }
     }
     const char* exemption =
@@ -91,7 +91,7 @@ Datum require_filled_at_commit(PG_FUNCTION_ARGS) {
                            RelationGetRelationName(rel)),
                     errdetail("Row %s must have \"%s\" filled by commit%s.", row_key(rel, tuple), column, exemption),
                     errtablecol(rel, attnum)));
-    return PointerGetDatum(nullptr);
+    return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 }
 
 }  // extern "C"

@@ -3,11 +3,12 @@ extern "C" {
 #include "fmgr.h"
 }
 
+#include "pg/compat.h"
 #include "pg/settings.h"
 
 extern "C" {
 
-PG_MODULE_MAGIC;
+IDCONV_MODULE_MAGIC("idconv");
 
 void _PG_init(void);
 void _PG_init(void) { idconv::pg::define_settings(); }

@@ -35,6 +35,7 @@ extern "C" {
 #include <cstdlib>
 #include <cstring>
 
+#include "pg/compat.h"
 #include "pg/guard.h"
 #include "pg/process.h"
 #include "pg/text.h"
@@ -109,7 +110,7 @@ bool loaded_for_transaction_only = false;
 LocalTransactionId loaded_in = InvalidLocalTransactionId;
 
 void load_registry() {
-    if (registry_loaded && (!loaded_for_transaction_only || loaded_in == MyProc->lxid)) return;
+    if (registry_loaded && (!loaded_for_transaction_only || loaded_in == local_transaction_id())) return;
     if (!callback_registered) {
         CacheRegisterRelcacheCallback(registry_invalidated, 0);
         callback_registered = true;
@@ -136,7 +137,7 @@ void load_registry() {
     const bool parallel = IsInParallelMode();
     Snapshot snapshot = RegisterSnapshot(parallel ? GetActiveSnapshot() : GetLatestSnapshot());
     loaded_for_transaction_only = parallel;
-    loaded_in = MyProc->lxid;
+    loaded_in = local_transaction_id();
     SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, snapshot, 0, nullptr);
     TupleDesc desc = RelationGetDescr(rel);
     const int entity_att = SPI_fnumber(desc, "entity");
@@ -291,7 +292,7 @@ Datum id_prefixes_invalidate(PG_FUNCTION_ARGS) {
                         errmsg("id_prefixes_invalidate() must be called as a trigger")));
     }
     CacheInvalidateRelcache(reinterpret_cast<TriggerData*>(fcinfo->context)->tg_relation);
-    return PointerGetDatum(nullptr);
+    return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 }
 
 }  // extern "C"

@@ -26,6 +26,7 @@ extern "C" {
 
 #include <cstring>
 
+#include "pg/compat.h"
 #include "pg/guard.h"
 #include "pg/process.h"
 #include "pg/row_key.h"
@@ -105,14 +106,6 @@ struct ClaimsScan {
     char* sub = nullptr;
 };
 
-#if PG_VERSION_NUM >= 160000
-using JsonCallbackResult = JsonParseErrorType;
-#define JSON_CALLBACK_DONE return JSON_SUCCESS
-#else
-using JsonCallbackResult = void;
-#define JSON_CALLBACK_DONE return
-#endif
-
 // A non-scalar value at depth 1 right after "sub" is a sub that is not a string.
 void note_nested_sub(ClaimsScan* s) {
     if (s->depth == 1 && s->in_sub) {
@@ -128,25 +121,25 @@ JsonCallbackResult claims_object_start(void* state) {
     if (s->depth == 0) s->top_is_object = true;
     note_nested_sub(s);
     ++s->depth;
-    JSON_CALLBACK_DONE;
+    IDCONV_JSON_CALLBACK_DONE;
 }
 
 JsonCallbackResult claims_array_start(void* state) {
     auto* s = static_cast<ClaimsScan*>(state);
     note_nested_sub(s);
     ++s->depth;
-    JSON_CALLBACK_DONE;
+    IDCONV_JSON_CALLBACK_DONE;
 }
 
 JsonCallbackResult claims_end(void* state) {
     --static_cast<ClaimsScan*>(state)->depth;
-    JSON_CALLBACK_DONE;
+    IDCONV_JSON_CALLBACK_DONE;
 }
 
 JsonCallbackResult claims_field_start(void* state, char* fname, bool) {
     auto* s = static_cast<ClaimsScan*>(state);
     if (s->depth == 1) s->in_sub = std::strcmp(fname, "sub") == 0;
-    JSON_CALLBACK_DONE;
+    IDCONV_JSON_CALLBACK_DONE;
 }
 
 JsonCallbackResult claims_scalar(void* state, char* token, JsonTokenType type) {
@@ -159,7 +152,7 @@ JsonCallbackResult claims_scalar(void* state, char* token, JsonTokenType type) {
         s->sub = token;
         s->in_sub = false;
     }
-    JSON_CALLBACK_DONE;
+    IDCONV_JSON_CALLBACK_DONE;
 }
 
 // The "sub" of PostgREST's request.jwt.claims: NULL when absent, null or empty. Malformed JSON,
@@ -175,8 +168,7 @@ const char* sub_from_claims(const char* claims) {
     sem.array_end = claims_end;
     sem.object_field_start = claims_field_start;
     sem.scalar = claims_scalar;
-    JsonLexContext* lex = makeJsonLexContextCstringLen(const_cast<char*>(claims), static_cast<int>(std::strlen(claims)),
-                                                       GetDatabaseEncoding(), true);
+    JsonLexContext* lex = json_lexer(claims, std::strlen(claims), GetDatabaseEncoding(), true);
     const JsonParseErrorType rc = pg_parse_json(lex, &sem);
     if (rc != JSON_SUCCESS) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),

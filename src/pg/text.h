@@ -8,6 +8,8 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
+#include "pg/compat.h"
+
 #include <string_view>
 
 namespace idconv::pg {

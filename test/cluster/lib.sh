@@ -37,6 +37,16 @@ q() {
   PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
 }
 
+# The setting that runs every query in a parallel worker: PostgreSQL 16 renamed force_parallel_mode
+# to debug_parallel_query (same values, same behaviour) and kept no alias.
+parallel_mode_setting() {
+  if [ "$(q postgres "SHOW server_version_num")" -ge 160000 ]; then
+    echo debug_parallel_query
+  else
+    echo force_parallel_mode
+  fi
+}
+
 # recreate_db NAME [OPTIONS]: drop and create a database (OPTIONS: what follows CREATE DATABASE NAME).
 recreate_db() {
   q postgres "DROP DATABASE IF EXISTS $1 WITH (FORCE)" "CREATE DATABASE $1 ${2:-}"

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pg/compat.h"
 #include "pg/text.h"
 
 using namespace idconv;
@@ -43,7 +44,7 @@ void throw_kind(std::string_view kind) {
 
 extern "C" {
 
-PG_MODULE_MAGIC;
+IDCONV_MODULE_MAGIC("idconv_guard_test");
 
 PG_FUNCTION_INFO_V1(guard_test_throw);
 Datum guard_test_throw(PG_FUNCTION_ARGS) {
