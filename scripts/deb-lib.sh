@@ -71,7 +71,7 @@ copy_clean_tree() {  # copy_clean_tree DIR
       tar -C "$top" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$1" -xf -
   else
     tar -C "$top" --exclude=./dist --exclude='./build' --exclude='./build-*' \
-        --exclude=node_modules --exclude=results --exclude='*.o' --exclude='*.so' \
+        --exclude=node_modules --exclude=results --exclude='*.o' --exclude='*.so' --exclude='*.d' \
         --exclude='*.bc' --exclude='*.log' --exclude='./debian/postgresql-*-idconv' \
         --exclude=./debian/.debhelper -cf - . |
       tar -C "$1" -xf -
