@@ -90,3 +90,16 @@ finish_script() {
   [ "$cluster_failed" -eq 0 ]
   exit
 }
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (status 0) or SECONDS have
+# passed (status 1). Every wait of the cluster tests goes through it, so a slow machine only makes
+# a wait longer, and the deadline, a failure path, is forced on purpose by the fork-safety test.
+wait_for() {
+  local tries=$(( $1 * 10 )); shift
+  until "$@"; do
+    tries=$((tries - 1))
+    [ "$tries" -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+export -f wait_for
