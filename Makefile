@@ -1,19 +1,16 @@
 # PGXS build: make && make install && make installcheck
-# CMakeLists.txt builds the same sources, plus the unit tests and benchmarks.
+# CMakeLists.txt builds the same sources (src/sources.txt), plus the unit tests and benchmarks.
 
 EXTENSION = idconv
 MODULE_big = idconv
 DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.3.0.sql idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.1.0.control
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
-CORE_OBJS = src/core/base36.o src/core/classify.o src/core/cuid2.o src/core/digest.o src/core/error.o \
-            src/core/prefix.o src/core/random.o src/core/sha3.o src/core/slug.o src/core/uuid.o
-PG_OBJS = src/pg/classify.o src/pg/cuid2.o src/pg/deferred.o src/pg/guard.o src/pg/module.o \
-          src/pg/prefix.o src/pg/process.o src/pg/registry.o src/pg/row_key.o src/pg/settings.o \
-          src/pg/slug.o src/pg/subject.o src/pg/trigger.o
-OBJS = $(CORE_OBJS) $(PG_OBJS)
+# The module's sources: src/sources.txt, which CMakeLists.txt reads too.
+SOURCES := $(shell grep '^src/.*\.cpp$$' $(dir $(firstword $(MAKEFILE_LIST)))src/sources.txt)
+OBJS = $(SOURCES:.cpp=.o)
 
-REGRESS = cuid2 prefixed_id distribution rules subject ownership registry classify slug deferred audit_refs catalog trusted
+REGRESS = cuid2 prefixed_id distribution rules subject claims ownership takeover registry registry_cache classify audit_owner slug deferred deferred_keys audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
 

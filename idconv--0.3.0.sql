@@ -131,7 +131,7 @@ AS 'MODULE_PATHNAME', 'stamp_subject'
 LANGUAGE C;
 
 COMMENT ON FUNCTION stamp_subject() IS
-'BEFORE INSERT OR UPDATE row trigger; argument: the owner column. Sets it to current_subject_id() on INSERT and refuses changes on UPDATE, except for members of idconv.owner_admin_role (logged)';
+'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)';
 
 -- Prefix registry --------------------------------------------------------------------------------
 
@@ -157,14 +157,20 @@ AS 'MODULE_PATHNAME', 'id_prefixes_invalidate'
 LANGUAGE C;
 
 COMMENT ON FUNCTION id_prefixes_invalidate() IS
-'Statement trigger on id_prefixes: tells every backend to drop its cached copy of the registry';
+'Trigger on id_prefixes (for each row, and for each statement on TRUNCATE): tells every backend to drop its cached copy of the registry';
 
+-- For each row, not each statement: a logical replication subscriber's apply worker fires row
+-- triggers only. TRUNCATE has no row triggers; the apply worker fires its statement triggers.
 CREATE TRIGGER id_prefixes_invalidate
-AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON id_prefixes
+AFTER INSERT OR UPDATE OR DELETE ON id_prefixes
+FOR EACH ROW EXECUTE FUNCTION id_prefixes_invalidate();
+CREATE TRIGGER id_prefixes_invalidate_truncate
+AFTER TRUNCATE ON id_prefixes
 FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
--- Also under session_replication_role = replica: a logical replication subscriber and loads with
--- triggers disabled change the registry too.
+-- Also under session_replication_role = replica: the apply worker runs in it, and so do loads
+-- that turn the other triggers off that way.
 ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate;
+ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate_truncate;
 
 CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
 RETURNS text
@@ -200,32 +206,14 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION id_kind(text) IS
 'What kind of id the text is, first match wins: uuid, prefixed, integer, cuid, cuid2, slug, token, other';
 
+-- In C: it reads the table as its owner, in a security-restricted operation (src/pg/classify.cpp).
 CREATE FUNCTION audit_id_column(tbl regclass, col name)
 RETURNS TABLE (kind text, rows bigint, example text)
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    ext_schema text;
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute
-                   WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped) THEN
-        RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
-            USING ERRCODE = 'undefined_column';
-    END IF;
-    -- id_kind through the extension's own schema, whatever the caller's search_path.
-    SELECT quote_ident(n.nspname) INTO ext_schema
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-    WHERE e.extname = 'idconv';
-    RETURN QUERY EXECUTE format(
-        'SELECT %1$s.id_kind(v), count(*), min(v COLLATE "C") '
-        'FROM (SELECT %2$I::text AS v FROM %3$s) AS s GROUP BY 1 ORDER BY 2 DESC, 1',
-        ext_schema, col, tbl);
-END
-$$;
+AS 'MODULE_PATHNAME', 'audit_id_column'
+LANGUAGE C STABLE STRICT;
 
 COMMENT ON FUNCTION audit_id_column(regclass, name) IS
-'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example';
+'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example; reads the table as its owner, in a security-restricted operation';
 
 CREATE FUNCTION audit_subject_references(schema_name name DEFAULT NULL, profiles regclass DEFAULT NULL)
 RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)

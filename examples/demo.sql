@@ -63,6 +63,8 @@ CREATE TABLE notes (
 );
 CREATE TRIGGER notes_owner BEFORE INSERT OR UPDATE ON notes
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER notes_owner_check AFTER INSERT OR UPDATE OR DELETE ON notes
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 BEGIN;
 SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411","role":"authenticated"}', true) AS claims;
 -- The client says the note belongs to someone else; the database stamps the real subject.

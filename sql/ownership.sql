@@ -16,6 +16,8 @@ CREATE TABLE notes (
 );
 CREATE TRIGGER notes_stamp_owner BEFORE INSERT OR UPDATE ON notes
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER notes_stamp_owner_check AFTER INSERT OR UPDATE OR DELETE ON notes
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY notes_select ON notes FOR SELECT USING (owner_subject_id = current_subject_id());
 CREATE POLICY notes_insert ON notes FOR INSERT WITH CHECK (owner_subject_id = current_subject_id());
@@ -179,6 +181,7 @@ DROP TRIGGER t ON misconfigured;
 CREATE DOMAIN subject_id AS uuid;
 ALTER TABLE misconfigured ADD COLUMN owner_subject_id subject_id;
 CREATE TRIGGER t BEFORE INSERT OR UPDATE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER t_check AFTER INSERT OR UPDATE OR DELETE ON misconfigured FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 BEGIN;
 SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS a_signed_in;
 INSERT INTO misconfigured (id) VALUES (2) RETURNING id, owner_subject_id;
@@ -198,6 +201,8 @@ CREATE TABLE regional_notes (
 CREATE TABLE regional_notes_eu PARTITION OF regional_notes FOR VALUES IN ('eu');
 CREATE TABLE regional_notes_us PARTITION OF regional_notes FOR VALUES IN ('us');
 CREATE TRIGGER regional_notes_owner BEFORE INSERT OR UPDATE ON regional_notes
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER regional_notes_owner_check AFTER INSERT OR UPDATE OR DELETE ON regional_notes
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 BEGIN;
 SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', true) IS NOT NULL AS a_signed_in;

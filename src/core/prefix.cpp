@@ -64,8 +64,7 @@ bool is_prefixed_id(std::string_view id, const std::string_view* prefix, std::in
 
 void check_prefix(std::string_view prefix) {
     if (!is_valid_prefix(prefix)) {
-        throw Error(ErrorKind::invalid_parameter_value,
-                    "invalid prefix " + quote_for_message(prefix.data(), prefix.size()), kPrefixRule);
+        throw Error(ErrorKind::invalid_parameter_value, "invalid prefix ", Quoted{prefix}, kPrefixRule);
     }
 }
 

@@ -14,8 +14,10 @@ extern "C" {
 #include "postgres.h"
 }
 
+#include <cstddef>
 #include <exception>
 #include <new>
+#include <string_view>
 #include <type_traits>
 
 #include "core/error.h"
@@ -29,9 +31,20 @@ struct PendingError {
     char message[512];
     char detail[512];
     char hint[512];
+    // A value the message quotes after `message` (idconv::Quoted): its first bytes, NUL-ended.
+    bool quotes;
+    bool quoted_longer;
+    std::size_t quoted_len;
+    char quoted[idconv::Error::kQuotedBytesKept + 1];
 };
 static_assert(std::is_trivially_destructible_v<PendingError>,
               "PendingError must survive a longjmp out of its frame");
+
+// A caller's value as a message shows it: at most idconv::kQuoteLimit bytes, cut on a character
+// boundary of the database's encoding (a message is converted to the client's encoding, and half a
+// character would make that fail), with "..." when cut or when `longer` says `value` holds only
+// the start of the value. palloc'd, so call it outside guarded().
+char* shown(std::string_view value, bool longer = false);
 
 void capture(PendingError& pending, const idconv::Error& e) noexcept;
 void capture_internal(PendingError& pending, const char* what) noexcept;
@@ -43,6 +56,7 @@ inline void guarded(Body&& body) {
                   "capture by reference: the closure must have no destructor");
     PendingError pending;
     pending.what = PendingError::What::none;
+    pending.quotes = false;
     try {
         body();
     } catch (const idconv::Error& e) {

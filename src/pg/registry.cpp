@@ -1,10 +1,11 @@
 // The prefix registry: register_prefix, generate_id_for, entity_of, and the trigger that keeps
 // every backend's copy of the table current.
 //
-// Each backend keeps the table's rows in memory, so generate_id_for() runs no query per call. A
-// statement trigger on the table (id_prefixes_invalidate) turns every change, by these functions
-// or by plain SQL, into a relcache invalidation of the table: other backends see it when the
-// change commits, this backend at its next command, and PostgreSQL replays it here on abort.
+// Each backend keeps the table's rows in memory, so generate_id_for() runs no query per call. The
+// triggers on the table (id_prefixes_invalidate) turn every change, by these functions, by plain
+// SQL or by a logical replication subscriber, into a relcache invalidation of the table: other
+// backends act on it in their first call after the change commits, this backend at its next
+// command, and PostgreSQL replays it here on abort.
 #include "core/prefix.h"
 
 extern "C" {
@@ -27,8 +28,6 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/snapmgr.h"
-#include "storage/proc.h"
 }
 
 #include <cstdint>
@@ -104,13 +103,14 @@ int compare_prefix(const void* a, const void* b) {
     return std::strcmp(static_cast<const Entry*>(a)->prefix, static_cast<const Entry*>(b)->prefix);
 }
 
-// A copy read under the statement's snapshot (all a parallel operation may take) is trusted for
-// its transaction only; see load_registry.
-bool loaded_for_transaction_only = false;
-LocalTransactionId loaded_in = InvalidLocalTransactionId;
-
 void load_registry() {
-    if (registry_loaded && (!loaded_for_transaction_only || loaded_in == local_transaction_id())) return;
+    // Another session's committed change reaches this backend as an invalidation message, and
+    // PostgreSQL reads those only at a transaction's start, at a lock the transaction does not hold
+    // yet or at a catalog cache miss. A prepared statement run again inside one transaction does
+    // none of these, so it would go on with a copy that is out of date. Reading them here costs an
+    // unlocked test of a flag when there are none.
+    AcceptInvalidationMessages();
+    if (registry_loaded) return;
     if (!callback_registered) {
         CacheRegisterRelcacheCallback(registry_invalidated, 0);
         callback_registered = true;
@@ -118,6 +118,11 @@ void load_registry() {
     // Read before anything that can process invalidations (the catalog lookups below do): a
     // change that arrives from here on marks this copy stale.
     const std::uint64_t invalidations_before = invalidations;
+    // registry_loaded stays false until a whole load has succeeded: a load cut off by a cancel, a
+    // timeout or a lack of memory leaves an empty copy that nothing trusts, and the next call
+    // loads again.
+    by_entity = by_prefix = nullptr;
+    entry_count = 0;
     char* table = nullptr;
     registry_relid = registry_table(&table);
     if (registry_context == nullptr) {
@@ -125,20 +130,16 @@ void load_registry() {
     } else {
         MemoryContextReset(registry_context);
     }
-    by_entity = by_prefix = nullptr;
-    entry_count = 0;
 
-    // The latest snapshot, not the statement's: a change committed before this point has had its
+    // A snapshot taken now, not the statement's: a change committed before this point has had its
     // invalidation consumed already, so an older snapshot would miss it with nothing left to say
     // so; one committed after it sends its invalidation later, which makes the next call reload.
-    // In parallel mode (workers, and a leader running a parallel plan) only the statement's
-    // snapshot may be used; such a copy is then trusted for this transaction only.
+    // systable_beginscan with no snapshot takes a catalog snapshot, and PostgreSQL takes a fresh
+    // one for every scan of a table that no catalog cache covers. Unlike GetLatestSnapshot, that
+    // is allowed in parallel mode, so workers and a leader running a parallel plan load a copy as
+    // current as anyone's.
     Relation rel = table_open(registry_relid, AccessShareLock);
-    const bool parallel = IsInParallelMode();
-    Snapshot snapshot = RegisterSnapshot(parallel ? GetActiveSnapshot() : GetLatestSnapshot());
-    loaded_for_transaction_only = parallel;
-    loaded_in = local_transaction_id();
-    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, snapshot, 0, nullptr);
+    SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
     TupleDesc desc = RelationGetDescr(rel);
     const int entity_att = SPI_fnumber(desc, "entity");
     const int prefix_att = SPI_fnumber(desc, "prefix");
@@ -160,7 +161,6 @@ void load_registry() {
         ++n;
     }
     systable_endscan(scan);
-    UnregisterSnapshot(snapshot);
     table_close(rel, AccessShareLock);
 
     auto* rows_by_prefix = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * (n > 0 ? n : 1)));
@@ -180,13 +180,6 @@ const Entry* find(const Entry* sorted, const Entry& key, int (*compare)(const vo
 }
 
 char* cstring_of(std::string_view s) { return pnstrdup(s.data(), s.size()); }
-
-// A caller's value as a message shows it: at most 80 bytes, cut on a character boundary.
-char* shown(std::string_view s) {
-    if (s.size() <= 80) return cstring_of(s);
-    const int cut = pg_mbcliplen(s.data(), static_cast<int>(s.size()), 80);
-    return psprintf("%s...", pnstrdup(s.data(), static_cast<std::size_t>(cut)));
-}
 
 }  // namespace
 
@@ -284,14 +277,22 @@ Datum entity_of(PG_FUNCTION_ARGS) {
     return text_result(found->entity, std::strlen(found->entity));
 }
 
-// AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ... FOR EACH STATEMENT on id_prefixes.
+// AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW and AFTER TRUNCATE ... FOR EACH STATEMENT on
+// id_prefixes. For each row, because a logical replication subscriber's apply worker fires row
+// triggers only; TRUNCATE has no row triggers, and the apply worker fires its statement triggers.
 PG_FUNCTION_INFO_V1(id_prefixes_invalidate);
 Datum id_prefixes_invalidate(PG_FUNCTION_ARGS) {
     if (!CALLED_AS_TRIGGER(fcinfo)) {
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("id_prefixes_invalidate() must be called as a trigger")));
     }
-    CacheInvalidateRelcache(reinterpret_cast<TriggerData*>(fcinfo->context)->tg_relation);
+    auto* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
+    // One message per table and command however many rows change: PostgreSQL drops duplicates.
+    CacheInvalidateRelcache(trigger->tg_relation);
+    // The row unchanged, should the trigger ever be declared BEFORE: NULL would skip the row.
+    if (TRIGGER_FIRED_FOR_ROW(trigger->tg_event)) {
+        return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) ? trigger->tg_newtuple : trigger->tg_trigtuple);
+    }
     return PointerGetDatum(static_cast<HeapTuple>(nullptr));
 }
 

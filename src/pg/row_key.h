@@ -10,6 +10,10 @@ extern "C" {
 
 namespace idconv::pg {
 
-char* row_key(Relation rel, HeapTuple tuple);
+// The key columns in the primary key's order. With `check_privileges`, NULL unless the current
+// role may read the key, by the rules of PostgreSQL's BuildIndexValueDescription: row-level
+// security does not apply to it, and it has SELECT on the table or on every key column. Without,
+// for the server log only. "(no primary key)" for a table without one.
+char* row_key(Relation rel, HeapTuple tuple, bool check_privileges);
 
 }  // namespace idconv::pg

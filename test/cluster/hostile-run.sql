@@ -43,6 +43,8 @@ WHERE 'text'::regtype = ANY (p.proargtypes::regtype[]);
 CREATE TABLE owned (i int PRIMARY KEY, claimed text NOT NULL, owner uuid);
 CREATE TRIGGER owned_stamp BEFORE INSERT OR UPDATE ON owned
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner');
+CREATE TRIGGER owned_stamp_check AFTER INSERT OR UPDATE OR DELETE ON owned
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner');
 CREATE TABLE filled (i int PRIMARY KEY, v text NOT NULL, f text);
 CREATE TABLE exempt AS
 SELECT s AS v, i FROM corpus WHERE kind NOT LIKE 'big:%' ORDER BY i % 997, i LIMIT 50;

@@ -119,6 +119,8 @@ test("stamp_subject and row-level security: each subject owns, sees and keeps on
       body text NOT NULL);
     CREATE TRIGGER notes_owner BEFORE INSERT OR UPDATE ON notes
       FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+    CREATE TRIGGER notes_owner_check AFTER INSERT OR UPDATE OR DELETE ON notes
+      FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
     ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
     CREATE POLICY own ON notes USING (owner_subject_id = current_subject_id())
       WITH CHECK (owner_subject_id = current_subject_id());
