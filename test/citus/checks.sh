@@ -384,5 +384,11 @@ for n in w1 w2; do
     "$r_dist" "$(qn "$n" "SELECT * FROM audit_subject_references('dist', 'dist.profiles')")"
 done
 
+# Citus's own connections (run_command_on_workers) see the shards, which the audit then lists as
+# tables of their own.
+expect "audit_subject_references through run_command_on_workers also lists the shards (more rows than the coordinator's $(echo "$r_dist" | wc -l))" \
+  "true,true" "$(q "SELECT string_agg((result::int > $(echo "$r_dist" | wc -l))::text, ',') FROM run_command_on_workers(
+    \$\$SELECT count(*) FROM audit_subject_references('dist', 'dist.profiles')\$\$)")"
+
 [ -n "${CITUS_BENCH:-}" ] && source "$here/bench.sh"
 [ "$failed" -eq 0 ]
