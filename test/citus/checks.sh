@@ -197,6 +197,12 @@ q "CREATE ROLE authenticator LOGIN NOINHERIT" "CREATE ROLE authenticated NOLOGIN
        FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id')" \
   "GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO authenticated" \
   "GRANT SELECT ON src TO authenticated" >/dev/null || fail "notes, roles, policy, trigger"
+err=$(qerr coord "SET citus.enable_unsafe_triggers = off" \
+  "CREATE TRIGGER notes_stamp_again BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id')")
+case $err in
+  *'triggers are not supported on distributed tables'*) pass "without citus.enable_unsafe_triggers, Citus refuses a trigger on a distributed table" ;;
+  *) note "$err"; fail "without citus.enable_unsafe_triggers, Citus refuses a trigger on a distributed table" ;;
+esac
 psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$cport" -U postgres -f "$here/claims.sql" >/dev/null ||
   fail "test/citus/claims.sql"
 
