@@ -11,7 +11,10 @@ const here = new URL(".", import.meta.url).pathname;
 // `prisma generate` runs no engine, but every prisma command first makes sure the schema engine
 // is on disk and downloads it if not. Naming any existing file here skips that download; the
 // commands that do run the engine (migrate, db push, db pull) then fail instead.
+// Without CI: with CI=true set (as CI sets it) `prisma migrate diff` exits 0 and prints nothing when
+// the engine cannot run, so a failure to diff would pass unseen (measured with Prisma 7.10.0).
 const offline = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: "/bin/false", PRISMA_HIDE_UPDATE_MESSAGE: "1" };
+delete offline.CI;
 const prismaCli = (...args) => spawnSync(`${here}node_modules/.bin/prisma`, args, { cwd: here, env: offline, encoding: "utf8" });
 
 let prisma;
