@@ -1196,7 +1196,8 @@ BEGIN
     END IF;
     IF rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
         owner_code := CASE
-            WHEN rel.relkind IN ('v', 'f') THEN 'the body of a view or a foreign table''s wrapper'
+            WHEN rel.relkind = 'v' THEN 'the body of a view'
+            WHEN rel.relkind = 'f' THEN 'a foreign table''s wrapper'
             WHEN row_security_active(tbl) THEN 'its row-level security policies'
             WHEN EXISTS (SELECT 1 FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
                          WHERE k.castsource = typ AND k.casttarget = 'text'::regtype AND NOT o.rolsuper)
