@@ -999,6 +999,269 @@ COMMENT ON FUNCTION @schema@.stamp_subject() IS
 'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)'
 $s$,
 
+-- Time-ordered ids: UUIDv7 and TypeID ---------------------------------------------------------------
+
+-- The 128 bits of a UUID in the 26 base32 characters of TypeID (two zero bits in front).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_typeid_suffix(id uuid)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant bit(130) := B'00' || ('x' || pg_catalog.replace(id::pg_catalog.text, '-', ''))::bit(128);
+    s pg_catalog.text := '';
+BEGIN
+    FOR i IN 0..25 LOOP
+        s := s || pg_catalog.substr('0123456789abcdefghjkmnpqrstvwxyz', pg_catalog.substring(b, 5 * i + 1, 5)::pg_catalog.int4 + 1, 1);
+    END LOOP;
+    RETURN s;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_typeid_suffix(uuid) IS
+'idconv portable: a UUID in the 26 base32 characters of a TypeID'
+$s$,
+
+-- Why id is not a TypeID (spec 0.3.0), as the extension's details say it, or NULL when it is one.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_typeid_problem(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    sep pg_catalog.int4;
+    prefix pg_catalog.text;
+    suffix pg_catalog.text := id;
+BEGIN
+    IF pg_catalog.octet_length(id) > 90 THEN
+        RETURN 'A TypeID has at most 90 characters: a prefix of up to 63, "_" and 26.';
+    END IF;
+    sep := pg_catalog.length(id) - pg_catalog.strpos(pg_catalog.reverse(id), '_') + 1;
+    IF sep <= pg_catalog.length(id) THEN
+        prefix := pg_catalog.left(id, sep - 1);
+        suffix := pg_catalog.substr(id, sep + 1);
+        IF prefix = '' THEN
+            RETURN 'An unprefixed TypeID has no "_" separator.';
+        END IF;
+        IF NOT @schema@.is_valid_prefix(prefix) THEN
+            RETURN 'The prefix (before the last "_") must be 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+        END IF;
+    END IF;
+    IF pg_catalog.octet_length(suffix) <> 26 THEN
+        RETURN 'The suffix (after the last "_", or the whole id without one) must be exactly 26 characters.';
+    END IF;
+    IF suffix COLLATE pg_catalog."C" !~ '^[0-9a-hjkmnp-tv-z]+$' THEN
+        RETURN 'The suffix must use only the lowercase base32 alphabet 0123456789abcdefghjkmnpqrstvwxyz.';
+    END IF;
+    IF pg_catalog.left(suffix, 1) COLLATE pg_catalog."C" > '7' THEN
+        RETURN 'The suffix must start with 0 to 7: a larger one encodes more than 128 bits.';
+    END IF;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_typeid_problem(text) IS
+'idconv portable: why a text is not a TypeID, NULL when it is one'
+$s$,
+
+-- rand_b: 62 bits from pgcrypto's CSPRNG, below the RFC variant bits. The extension keeps the last
+-- time per backend so that each UUID is greater than the one before; PL/pgSQL keeps nothing
+-- between calls, so the order is the clock's (docs/hosted.md).
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_generate_v7()
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+AS $$
+DECLARE
+    us constant pg_catalog.int8 := (EXTRACT(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::pg_catalog.int8;
+    r constant pg_catalog.bytea := @crypto@.gen_random_bytes(8);
+BEGIN
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(us / 1000), 12, '0')
+            || '7' || pg_catalog.lpad(pg_catalog.to_hex((us % 1000) * 4096 / 1000), 3, '0')
+            || pg_catalog.encode(pg_catalog.set_byte(r, 0, (pg_catalog.get_byte(r, 0) & 63) | 128), 'hex'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_generate_v7() IS
+'A new RFC 9562 version 7 UUID: Unix milliseconds, a 12-bit fraction of the millisecond, 62 bits from a CSPRNG; in the clock''s order (the portable edition keeps no per-backend state)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_v7_to_timestamptz(id uuid)
+RETURNS timestamptz
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant pg_catalog.bytea := pg_catalog.uuid_send(id);
+BEGIN
+    IF pg_catalog.get_byte(b, 6) >> 4 <> 7 OR (pg_catalog.get_byte(b, 8) & 192) <> 128 THEN
+        RETURN NULL;
+    END IF;
+    RETURN pg_catalog.to_timestamp(0)
+           + pg_catalog.make_interval(secs => ('x' || pg_catalog.lpad(pg_catalog.left(pg_catalog.encode(b, 'hex'), 12), 16, '0'))::bit(64)::pg_catalog.int8 / 1000.0);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_v7_to_timestamptz(uuid) IS
+'The time a version 7 UUID carries, to the millisecond; NULL when the UUID is not version 7 of the RFC 9562 variant'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_timestamptz_to_v7(ts timestamptz, zero boolean DEFAULT false)
+RETURNS uuid
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    us pg_catalog.int8;
+    r pg_catalog.bytea;
+BEGIN
+    IF NOT pg_catalog.isfinite(ts) OR ts < pg_catalog.to_timestamp(0)
+       OR ts >= pg_catalog.to_timestamp(0) + pg_catalog.make_interval(secs => 281474976710.656) THEN
+        -- Shown in ISO form whatever DateStyle is, as the extension shows it (the setting goes
+        -- back when the error ends the transaction or the caller's subtransaction).
+        PERFORM pg_catalog.set_config('DateStyle', 'ISO', true);
+        RAISE EXCEPTION 'timestamp out of range for a version 7 UUID: "%"', ts::pg_catalog.text
+            USING ERRCODE = 'datetime_field_overflow',
+                  DETAIL = 'A version 7 UUID holds the Unix time in 48 bits of milliseconds: from 1970-01-01 00:00:00 UTC to 10889-08-02 05:31:50.655 UTC.';
+    END IF;
+    us := (EXTRACT(epoch FROM ts) * 1000000)::pg_catalog.int8;
+    r := CASE WHEN zero THEN '\x8000000000000000'::pg_catalog.bytea ELSE @crypto@.gen_random_bytes(8) END;
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(us / 1000), 12, '0')
+            || '7' || pg_catalog.lpad(pg_catalog.to_hex((us % 1000) * 4096 / 1000), 3, '0')
+            || pg_catalog.encode(pg_catalog.set_byte(r, 0, (pg_catalog.get_byte(r, 0) & 63) | 128), 'hex'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_timestamptz_to_v7(timestamptz, boolean) IS
+'A version 7 UUID for the time ts (milliseconds and their 12-bit fraction), with random bits below it, or zero bits when zero is true: the lowest such UUID, for range scans; a time before 1970 or after 10889 is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_typeid(prefix text DEFAULT '')
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF prefix <> '' AND NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid TypeID prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A TypeID prefix is empty, or 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+    END IF;
+    RETURN CASE WHEN prefix = '' THEN '' ELSE prefix || '_' END
+           || @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_typeid(text) IS
+'A new TypeID (spec 0.3.0): the prefix, "_" unless the prefix is empty, and a new uuid_generate_v7() in 26 characters of base32; an invalid prefix is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_typeid(id text, prefix text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF prefix IS NULL THEN
+        RETURN @schema@._idconv_typeid_problem(id) IS NULL;
+    END IF;
+    IF pg_catalog.octet_length(id) <> pg_catalog.octet_length(prefix) + (CASE WHEN prefix = '' THEN 0 ELSE 1 END) + 26 THEN
+        RETURN false;
+    END IF;
+    IF prefix <> '' AND (pg_catalog.substr(id, pg_catalog.length(prefix) + 1, 1) <> '_'
+                         OR pg_catalog.left(id, pg_catalog.length(prefix)) <> prefix OR NOT @schema@.is_valid_prefix(prefix)) THEN
+        RETURN false;
+    END IF;
+    RETURN pg_catalog.right(id, 26) COLLATE pg_catalog."C" ~ '^[0-7][0-9a-hjkmnp-tv-z]+$'
+           AND pg_catalog.octet_length(pg_catalog.right(id, 26)) = 26;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_typeid(text, text) IS
+'True when id is a TypeID (spec 0.3.0), with that prefix when one is given ('''' for none; NULL: any prefix); never raises'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.typeid_to_uuid(id text)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    problem constant pg_catalog.text := @schema@._idconv_typeid_problem(id);
+    suffix pg_catalog.text;
+    b pg_catalog.varbit := B'';
+BEGIN
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid input syntax for a TypeID: "%"', @schema@._idconv_shown(id)
+            USING ERRCODE = 'invalid_text_representation', DETAIL = problem;
+    END IF;
+    suffix := pg_catalog.right(id, 26);
+    FOR i IN 1..26 LOOP
+        b := b || (pg_catalog.strpos('0123456789abcdefghjkmnpqrstvwxyz', pg_catalog.substr(suffix, i, 1)) - 1)::bit(5);
+    END LOOP;
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 3, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 35, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 67, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 99, 32)::bit(32)::pg_catalog.int4), 8, '0'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.typeid_to_uuid(text) IS
+'The UUID a TypeID encodes (any version); anything that is not a TypeID is an error (22P02)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_to_typeid(prefix text, id uuid)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF prefix <> '' AND NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid TypeID prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A TypeID prefix is empty, or 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+    END IF;
+    RETURN CASE WHEN prefix = '' THEN '' ELSE prefix || '_' END || @schema@._idconv_typeid_suffix(id);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_to_typeid(text, uuid) IS
+'The TypeID of a UUID of any version with the prefix ('''' for none); an invalid prefix is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.typeid_prefix(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF @schema@._idconv_typeid_problem(id) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.octet_length(id) = 26 THEN
+        RETURN '';
+    END IF;
+    RETURN pg_catalog.left(id, -27);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.typeid_prefix(text) IS
+'The prefix of a TypeID ('''' for an unprefixed one), or NULL when id is not a TypeID'
+$s$,
+
 -- Prefix registry ----------------------------------------------------------------------------------
 
 $s$
@@ -1006,19 +1269,32 @@ CREATE TABLE IF NOT EXISTS @schema@.id_prefixes (
     entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
     prefix      text NOT NULL UNIQUE CHECK (@schema@.is_valid_prefix(prefix)),
     description text,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
 )
+$s$,
+-- A registry made by an earlier portable edition gets the body column (its rows are CUID2s).
+$s$
+ALTER TABLE @schema@.id_prefixes ADD COLUMN IF NOT EXISTS body text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
 $s$,
 $s$
 COMMENT ON TABLE @schema@.id_prefixes IS
-'idconv''s prefix registry: which entity each id prefix stands for (see register_prefix, generate_id_for, entity_of)'
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)'
 $s$,
 $s$
 GRANT SELECT ON @schema@.id_prefixes TO PUBLIC
 $s$,
 
+-- 0.3.0 added the body argument: an earlier portable edition's three-argument function goes.
 $s$
-CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL)
+DO $drop$ BEGIN
+    IF pg_catalog.to_regprocedure('@schema@.register_prefix(text, text, text)') IS NOT NULL THEN
+        DROP FUNCTION @schema@.register_prefix(text, text, text);
+    END IF;
+END $drop$
+$s$,
+$s$
+CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -1031,10 +1307,18 @@ BEGIN
         RAISE EXCEPTION '% must not be null', CASE WHEN entity IS NULL THEN 'entity' ELSE 'prefix' END
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    IF body IS NULL THEN
+        RAISE EXCEPTION 'body must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF NOT @schema@.is_valid_prefix(prefix) THEN
         RAISE EXCEPTION 'invalid prefix "%"', @schema@._idconv_shown(prefix)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A prefix is 1 to 63 characters of lowercase a-z and "_", and starts and ends with a letter.';
+    END IF;
+    IF body NOT IN ('cuid2', 'typeid') THEN
+        RAISE EXCEPTION 'unknown id body "%"', @schema@._idconv_shown(body)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The body of an entity''s ids is ''cuid2'' (a prefixed CUID2) or ''typeid'' (a TypeID).';
     END IF;
     IF entity = '' THEN
         RAISE EXCEPTION 'entity must not be empty' USING ERRCODE = 'invalid_parameter_value';
@@ -1056,15 +1340,15 @@ BEGIN
         RAISE EXCEPTION 'prefix "%" is already registered', holder.prefix
             USING ERRCODE = 'unique_violation', DETAIL = format('Entity "%s" holds it.', @schema@._idconv_shown(holder.entity));
     END IF;
-    INSERT INTO @schema@.id_prefixes (entity, prefix, description)
-    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description);
+    INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
+    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
     RETURN prefix;
 END
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@.register_prefix(text, text, text) IS
-'Registers the prefix of an entity in id_prefixes and returns it; an invalid prefix is an error, and so is an entity or prefix already registered'
+COMMENT ON FUNCTION @schema@.register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered'
 $s$,
 
 -- Reads the registry on every call: there is no per-backend copy to keep current.
@@ -1076,16 +1360,20 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     p text;
+    b text;
     shown text;
     @construct_variables@
 BEGIN
-    SELECT r.prefix INTO p FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
+    SELECT r.prefix, r.body INTO p, b FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
     IF p IS NULL THEN
         shown := @schema@._idconv_shown(entity);
         RAISE EXCEPTION 'unknown entity "%"', shown
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'The prefix registry (id_prefixes) has no row for it.',
                   HINT = pg_catalog.format('Register it first: SELECT register_prefix(%s, ''<prefix>'');', pg_catalog.quote_literal(shown));
+    END IF;
+    IF b OPERATOR(pg_catalog.=) 'typeid' THEN
+        RETURN p OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
     END IF;
     c_length := 16;
     head := p OPERATOR(pg_catalog.||) '_';
@@ -1096,7 +1384,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.generate_id_for(text) IS
-'A new prefixed id (16-char body) with the prefix registered for the entity; an unregistered entity is an error'
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error'
 $s$,
 
 $s$
@@ -1105,9 +1393,13 @@ RETURNS text
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 AS $$
 DECLARE
-    p constant text := @schema@.prefixed_id_prefix(id);
+    p text := @schema@.prefixed_id_prefix(id);
     e text;
 BEGIN
+    -- Either shape, whatever body the entity has now: its older ids stay its own if it changes.
+    IF p IS NULL THEN
+        p := NULLIF(@schema@.typeid_prefix(id), '');
+    END IF;
     IF p IS NULL THEN
         RETURN NULL;
     END IF;
@@ -1118,7 +1410,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.entity_of(text) IS
-'The entity whose registered prefix the prefixed id carries, or NULL'
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL'
 $s$,
 
 -- Classification and audits ------------------------------------------------------------------------
@@ -1136,6 +1428,7 @@ BEGIN
         WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
              AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
         WHEN c ~ '^[0-9]+$' THEN 'integer'
+        WHEN @schema@.is_typeid(c) THEN 'typeid'
         WHEN pg_catalog.octet_length(c) = 25 AND c ~ '^c[0-9a-z]+$' THEN 'cuid'
         WHEN pg_catalog.octet_length(c) >= 24 AND pg_catalog.octet_length(c) <= 32 AND c ~ '^[a-z][0-9a-z]+$' THEN 'cuid2'
         WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[a-z0-9]+(?:-[a-z0-9]+)+$' THEN 'slug'
@@ -1147,7 +1440,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.id_kind(text) IS
-'What kind of id the text is, first match wins: uuid, prefixed, integer, cuid, cuid2, slug, token, other'
+'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other'
 $s$,
 
 -- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
