@@ -1096,12 +1096,15 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
 DECLARE
     b constant pg_catalog.bytea := pg_catalog.uuid_send(id);
+    ms pg_catalog.int8;
 BEGIN
     IF pg_catalog.get_byte(b, 6) >> 4 <> 7 OR (pg_catalog.get_byte(b, 8) & 192) <> 128 THEN
         RETURN NULL;
     END IF;
-    RETURN pg_catalog.to_timestamp(0)
-           + pg_catalog.make_interval(secs => ('x' || pg_catalog.lpad(pg_catalog.left(pg_catalog.encode(b, 'hex'), 12), 16, '0'))::bit(64)::pg_catalog.int8 / 1000.0);
+    ms := ('x' || pg_catalog.lpad(pg_catalog.left(pg_catalog.encode(b, 'hex'), 12), 16, '0'))::bit(64)::pg_catalog.int8;
+    -- Whole seconds through float8 are exact (below 2^53 microseconds' worth of factor), the
+    -- milliseconds added as an interval.
+    RETURN pg_catalog.to_timestamp((ms / 1000)::pg_catalog.float8) + (ms % 1000) * '1 millisecond'::pg_catalog.interval;
 END
 $$
 $s$,
