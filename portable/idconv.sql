@@ -574,6 +574,12 @@ DECLARE
 BEGIN
     IF claims OPERATOR(pg_catalog.<>) '' THEN
         j := pg_catalog.json_in(pg_catalog.textout(claims));
+        -- json_in keeps escapes as written; reading a member decodes them, and a \u0000 anywhere
+        -- would then be PostgreSQL's 22P05. The extension reports it as unreadable claims (22P02).
+        IF pg_catalog.strpos(claims, '\u0000') > 0 AND claims ~ '(^|[^\\])(\\\\)*\\u0000' THEN
+            RAISE EXCEPTION 'request.jwt.claims is not valid JSON'
+                USING ERRCODE = 'invalid_text_representation', DETAIL = '\u0000 cannot be converted to text.';
+        END IF;
         IF pg_catalog.json_typeof(j) OPERATOR(pg_catalog.<>) 'object' THEN
             RAISE EXCEPTION 'request.jwt.claims is not a JSON object' USING ERRCODE = 'invalid_text_representation';
         END IF;
@@ -610,9 +616,21 @@ COMMENT ON FUNCTION @schema@.current_subject_id() IS
 'The canonical id of the request''s subject: the sub of request.jwt.claims, else request.jwt.claim.sub, else the setting named by idconv.subject_setting, normalized with normalize_subject(text); NULL when there is none'
 $s$,
 
--- The primary key of a row as the extension's messages show it: "(a, b)=(1, x)".
+-- An older install's two-argument version would make calls ambiguous.
 $s$
-CREATE OR REPLACE FUNCTION @schema@._idconv_row_key(rel oid, r anyelement)
+DO $drop$ BEGIN
+    IF pg_catalog.to_regprocedure('@schema@._idconv_row_key(oid, anyelement)') IS NOT NULL THEN
+        DROP FUNCTION @schema@._idconv_row_key(oid, anyelement);
+    END IF;
+END $drop$
+$s$,
+
+-- The primary key of a row as the extension's messages show it: "(a, b)=(1, x)", the columns in
+-- the key's order. With check_privileges, NULL when the caller may not read the key: row-level
+-- security applies to it, or it lacks SELECT on the table and on some key column (as
+-- PostgreSQL's own messages decide).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_row_key(rel oid, r anyelement, check_privileges boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -620,19 +638,33 @@ AS $$
 DECLARE
     names text := '';
     vals text := '';
-    col name;
+    k record;
     v text;
+    found_key boolean := false;
 BEGIN
-    FOR col IN SELECT a.attname FROM pg_index i
-               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-               WHERE i.indrelid = rel AND i.indisprimary ORDER BY a.attnum LOOP
-        EXECUTE format('SELECT CASE WHEN ($1).%1$I IS NULL THEN NULL ELSE format(''%%s'', ($1).%1$I) END', col)
+    FOR k IN SELECT a.attname, a.attnum FROM pg_index i
+             CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, n)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum
+             WHERE i.indrelid = rel AND i.indisprimary AND u.n <= i.indnkeyatts ORDER BY u.n LOOP
+        IF NOT found_key AND check_privileges THEN
+            IF row_security_active(rel) THEN
+                RETURN NULL;
+            END IF;
+            IF NOT has_table_privilege(rel, 'SELECT') AND EXISTS (
+                   SELECT 1 FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, n)
+                   WHERE i.indrelid = rel AND i.indisprimary AND u.n <= i.indnkeyatts
+                     AND NOT has_column_privilege(rel, u.attnum, 'SELECT')) THEN
+                RETURN NULL;
+            END IF;
+        END IF;
+        found_key := true;
+        EXECUTE format('SELECT CASE WHEN ($1).%1$I IS NULL THEN NULL ELSE format(''%%s'', ($1).%1$I) END', k.attname)
             INTO v USING r;
         IF names <> '' THEN
             names := names || ', ';
             vals := vals || ', ';
         END IF;
-        names := names || quote_ident(col);
+        names := names || quote_ident(k.attname);
         vals := vals || coalesce(v, 'null');
     END LOOP;
     IF names = '' THEN
@@ -643,8 +675,56 @@ END
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@._idconv_row_key(oid, anyelement) IS
-'idconv portable: the primary key of a row of the table, as messages show it'
+COMMENT ON FUNCTION @schema@._idconv_row_key(oid, anyelement, boolean) IS
+'idconv portable: the primary key of a row of the table, as messages show it; NULL when checking privileges and the caller may not read it'
+$s$,
+
+-- The detail of an owner admin's override: the row's key only when the caller may read it. (The
+-- extension also writes the key to the server log in any case; PL/pgSQL has one detail for both.)
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_override_detail(rel oid, r anyelement, old_owner uuid, new_owner uuid, admin_role text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key constant text := @schema@._idconv_row_key(rel, r, true);
+    change constant text := format('owner %s -> %s, by role "%s" (a member of "%s").', coalesce(old_owner::text, 'null'),
+                                   coalesce(new_owner::text, 'null'), current_user, admin_role);
+BEGIN
+    IF key IS NULL THEN
+        RETURN upper(left(change, 1)) || substr(change, 2);
+    END IF;
+    RETURN format('Row %s: %s', key, change);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_override_detail(oid, anyelement, uuid, uuid, text) IS
+'idconv portable: the detail of the message logged when an owner admin sets an owner'
+$s$,
+
+-- Whether an UPDATE changed a column of the partition key of any table rel is a partition of.
+-- Expression keys are not checked.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_partition_key_changed(rel oid, was jsonb, now_ jsonb)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT EXISTS (
+    SELECT 1 FROM pg_class c
+    CROSS JOIN LATERAL pg_partition_ancestors(rel) p
+    JOIN pg_partitioned_table pt ON pt.partrelid = p.relid
+    JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = ANY (pt.partattrs::int2[])
+    WHERE c.oid = rel AND c.relispartition AND p.relid <> rel
+      AND ((was -> a.attname::text) IS DISTINCT FROM (now_ -> a.attname::text)
+           OR (was ->> a.attname::text) IS DISTINCT FROM (now_ ->> a.attname::text)))
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_partition_key_changed(oid, jsonb, jsonb) IS
+'idconv portable: whether an update changed a partition key column of a table the relation is a partition of'
 $s$,
 
 -- The checks the extension's triggers make before anything else: the named column exists; the
@@ -696,24 +776,42 @@ $s$
 CREATE OR REPLACE FUNCTION @schema@.stamp_subject()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    col text;
-    typ oid;
-    base oid;
-    admin_role text := current_setting('idconv.owner_admin_role', true);
-    admin boolean := false;
-    old_v uuid;
-    new_v uuid;
-    subject uuid;
-    part record;
-    was jsonb;
-    now_ jsonb;
+    col pg_catalog.text;
+    att record;
+    base pg_catalog.oid;
+    admin_role pg_catalog.text := pg_catalog.current_setting('idconv.owner_admin_role', true);
+    admin pg_catalog.bool := false;
+    old_v pg_catalog.uuid;
+    new_v pg_catalog.uuid;
+    subject pg_catalog.uuid;
+    was pg_catalog.jsonb;
+    now_ pg_catalog.jsonb;
+    self record;
+    later pg_catalog.bool;
+    twin pg_catalog.bool;
+    -- Rows this statement updated in a partition where a later BEFORE trigger could move them:
+    -- "<statement>|<md5 of partition and old row> ..." (see the AFTER DELETE check below).
+    tag pg_catalog.text;
+    pending pg_catalog.text;
+    mark pg_catalog.text;
+    p pg_catalog.int4;
 BEGIN
-    IF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'BEFORE', TG_WHEN, TG_LEVEL, TG_OP) THEN
+    IF TG_WHEN = 'AFTER' THEN
+        SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable INTO self
+        FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
+        -- tgtype: 1 ROW, 4 INSERT, 8 DELETE, 16 UPDATE.
+        IF TG_LEVEL <> 'ROW' OR (self.tgtype & 28) <> 28 OR pg_catalog.cardinality(self.tgattr::pg_catalog.int2[]) <> 0
+           OR self.has_when OR self.tgdeferrable THEN
+            RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW, or AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW'
+                USING ERRCODE = 'trigger_protocol_violated',
+                      DETAIL = 'The AFTER trigger must not be deferrable nor have a WHEN condition: it checks every row when the statement ends.';
+        END IF;
+    ELSIF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'BEFORE', TG_WHEN, TG_LEVEL, TG_OP) THEN
         RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW'
-            USING ERRCODE = 'trigger_protocol_violated';
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Declare it BEFORE INSERT OR UPDATE ... FOR EACH ROW, and again AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.';
     END IF;
     IF TG_NARGS <> 1 THEN
         RAISE EXCEPTION 'trigger "%" on "%" gives stamp_subject() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
@@ -721,90 +819,450 @@ BEGIN
                   HINT = 'Pass the owner column''s name: EXECUTE FUNCTION stamp_subject(''owner_subject_id'').';
     END IF;
     col := TG_ARGV[0];
-    SELECT a.atttypid INTO typ FROM pg_attribute a
+    SELECT a.atttypid AS typ, a.attgenerated INTO att FROM pg_catalog.pg_attribute a
     WHERE a.attrelid = TG_RELID AND a.attnum = @schema@._idconv_trigger_column(TG_RELID, col);
-    IF typ IS NULL THEN
+    IF att.typ IS NULL THEN
         RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
             USING ERRCODE = 'undefined_column',
-                  DETAIL = format('Trigger "%s" names it as the owner column for stamp_subject().', TG_NAME);
+                  DETAIL = pg_catalog.format('Trigger "%s" names it as the owner column for stamp_subject().', TG_NAME);
     END IF;
-    base := typ;
-    WHILE (SELECT t.typtype = 'd' FROM pg_type t WHERE t.oid = base) LOOP
-        base := (SELECT t.typbasetype FROM pg_type t WHERE t.oid = base);
+    base := att.typ;
+    WHILE (SELECT t.typtype = 'd' FROM pg_catalog.pg_type t WHERE t.oid = base) LOOP
+        base := (SELECT t.typbasetype FROM pg_catalog.pg_type t WHERE t.oid = base);
     END LOOP;
-    IF base <> 'uuid'::regtype THEN
-        RAISE EXCEPTION 'column "%" of relation "%" is of type %, not uuid', col, TG_TABLE_NAME, format_type(typ, NULL)
+    IF base <> 'pg_catalog.uuid'::pg_catalog.regtype THEN
+        RAISE EXCEPTION 'column "%" of relation "%" is of type %, not uuid', col, TG_TABLE_NAME, pg_catalog.format_type(att.typ, NULL)
             USING ERRCODE = 'datatype_mismatch', DETAIL = 'stamp_subject() stores current_subject_id() there.';
     END IF;
+    -- PostgreSQL computes generated columns after the BEFORE triggers, from columns the client
+    -- sends: the stamp would be overwritten by a value the client chose.
+    IF att.attgenerated <> '' THEN
+        RAISE EXCEPTION 'column "%" of relation "%" is a generated column', col, TG_TABLE_NAME
+            USING ERRCODE = 'generated_always',
+                  DETAIL = 'stamp_subject() must set the owner column; a generated column is computed after BEFORE triggers, from columns the client sends.',
+                  HINT = pg_catalog.format('Make "%s" a plain uuid column.', col);
+    END IF;
+    IF (SELECT c.relispartition AND (c.relkind <> 'r' OR c.relam <> (SELECT am.oid FROM pg_catalog.pg_am am WHERE am.amname = 'heap'))
+        FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID) THEN
+        RAISE EXCEPTION 'stamp_subject() cannot keep the owners of partition "%"', TG_TABLE_NAME
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'It recognises rows moved between partitions in heap tables only; this partition is a foreign table or uses another table access method.';
+    END IF;
     IF admin_role <> '' THEN
-        admin := EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = admin_role AND pg_has_role(r.oid, 'USAGE'));
+        admin := EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = admin_role AND pg_catalog.pg_has_role(r.oid, 'USAGE'));
+    END IF;
+    tag := pg_catalog.statement_timestamp()::pg_catalog.text || '/' || pg_catalog.pg_trigger_depth()::pg_catalog.text || '|';
+
+    IF TG_WHEN = 'AFTER' THEN
+        -- The AFTER twin: the stored row must be what the BEFORE trigger allowed, whatever fired
+        -- between.
+        IF admin THEN
+            RETURN NULL;
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            -- A row that moves to another partition is deleted here and inserted there; its BEFORE
+            -- UPDATE noted it, and an update in place would have removed the note (AFTER UPDATE).
+            pending := pg_catalog.current_setting('idconv_portable.moving', true);
+            IF pending LIKE tag || '%'
+               AND pg_catalog.strpos(pending, ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text)) > 0 THEN
+                RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'A trigger that fires after stamp_subject() changed the partition key, and moving a row to another partition inserts it there as a new row.',
+                          HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+            END IF;
+            RETURN NULL;
+        END IF;
+        now_ := pg_catalog.to_jsonb(NEW);
+        new_v := (now_ ->> col)::pg_catalog.uuid;
+        IF TG_OP = 'UPDATE' THEN
+            was := pg_catalog.to_jsonb(OLD);
+            pending := pg_catalog.current_setting('idconv_portable.moving', true);
+            IF pending LIKE tag || '%' THEN
+                mark := ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text);
+                p := pg_catalog.strpos(pending, mark);
+                IF p > 0 THEN
+                    PERFORM pg_catalog.set_config('idconv_portable.moving', pg_catalog.left(pending, p - 1) || pg_catalog.substr(pending, p + 33), true);
+                END IF;
+            END IF;
+            IF (was ->> col)::pg_catalog.uuid IS DISTINCT FROM new_v THEN
+                RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = pg_catalog.format('A trigger that fires after stamp_subject() changed column "%s".', col),
+                          HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
+            END IF;
+            IF @schema@._idconv_partition_key_changed(TG_RELID, was, now_) THEN
+                RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'A trigger that fires after stamp_subject() changed it.',
+                          HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+            END IF;
+            RETURN NULL;
+        END IF;
+        subject := @schema@.current_subject_id();
+        IF new_v IS NULL OR subject IS NULL OR new_v <> subject THEN
+            RAISE EXCEPTION 'the owner of a new row in "%" is not the inserting subject', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('A trigger that fires after stamp_subject() changed column "%s".', col),
+                      HINT = 'Members of the role named by idconv.owner_admin_role may insert rows for others.';
+        END IF;
+        RETURN NULL;
     END IF;
 
-    now_ := to_jsonb(NEW);
+    -- The AFTER twin is needed where a later BEFORE row trigger could undo what this one checked
+    -- (triggers fire in name order, enabled or not: a disabled one may be enabled later).
+    SELECT t.oid, t.tgfoid, t.tgargs INTO self FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
+    later := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+                     WHERE t.tgrelid = TG_RELID AND t.tgname COLLATE pg_catalog."C" > TG_NAME COLLATE pg_catalog."C"
+                       AND (t.tgtype & 1) = 1 AND (t.tgtype & 66) = 2 AND (t.tgtype & 20) <> 0);
+    IF later THEN
+        twin := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+                        WHERE t.tgrelid = TG_RELID AND t.tgfoid = self.tgfoid AND (t.tgtype & 1) = 1
+                          AND (t.tgtype & 66) = 0 AND (t.tgtype & 28) = 28 AND t.tgnargs = 1
+                          AND t.tgargs = self.tgargs AND pg_catalog.cardinality(t.tgattr::pg_catalog.int2[]) = 0
+                          AND t.tgqual IS NULL AND NOT t.tgdeferrable
+                          AND t.tgenabled IN (CASE WHEN pg_catalog.current_setting('session_replication_role') = 'replica' THEN 'R' ELSE 'O' END, 'A'));
+        IF NOT twin THEN
+            RAISE EXCEPTION 'stamp_subject() on "%" has no AFTER trigger to check the rows it stamps', TG_TABLE_NAME
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = pg_catalog.format('A BEFORE trigger that fires after "%s" could change the owner or move the row to another partition; an AFTER INSERT OR UPDATE OR DELETE row trigger with the same argument, not deferrable and without WHEN, checks the stored rows.', TG_NAME),
+                      HINT = pg_catalog.format('CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s.%s FOR EACH ROW EXECUTE FUNCTION stamp_subject(%s);',
+                                    pg_catalog.quote_ident(TG_NAME || '_check'), pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME), pg_catalog.quote_literal(col));
+        END IF;
+    END IF;
+
+    now_ := pg_catalog.to_jsonb(NEW);
     IF TG_OP = 'UPDATE' THEN
-        was := to_jsonb(OLD);
-        old_v := (was ->> col)::uuid;
-        new_v := (now_ ->> col)::uuid;
+        was := pg_catalog.to_jsonb(OLD);
+        old_v := (was ->> col)::pg_catalog.uuid;
+        new_v := (now_ ->> col)::pg_catalog.uuid;
         -- An UPDATE that moves the row to another partition inserts it there, where the INSERT
         -- path would stamp the updater as its owner. Expression keys are not checked.
-        IF NOT admin AND (SELECT c.relispartition FROM pg_class c WHERE c.oid = TG_RELID) THEN
-            FOR part IN SELECT a.attname FROM pg_partition_ancestors(TG_RELID) p
-                        JOIN pg_partitioned_table pt ON pt.partrelid = p.relid
-                        JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = ANY (pt.partattrs::int2[])
-                        WHERE p.relid <> TG_RELID LOOP
-                IF (was -> part.attname::text) IS DISTINCT FROM (now_ -> part.attname::text)
-                   OR (was ->> part.attname::text) IS DISTINCT FROM (now_ ->> part.attname::text) THEN
-                    RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
-                        USING ERRCODE = 'insufficient_privilege',
-                              DETAIL = 'Moving a row to another partition inserts it there, and stamp_subject() would then give it a new owner.',
-                              HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+        IF NOT admin THEN
+            IF @schema@._idconv_partition_key_changed(TG_RELID, was, now_) THEN
+                RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'Moving a row to another partition inserts it there, and stamp_subject() would then give it a new owner.',
+                          HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+            END IF;
+            -- A later BEFORE trigger may still change the key: note the row, so that the AFTER
+            -- twin knows a deletion of it in this statement for a move (an AFTER UPDATE, which a
+            -- move does not fire, removes the note).
+            IF later AND (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID) THEN
+                pending := pg_catalog.current_setting('idconv_portable.moving', true);
+                IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
+                    pending := tag;
                 END IF;
-            END LOOP;
+                PERFORM pg_catalog.set_config('idconv_portable.moving', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text), true);
+            END IF;
         END IF;
         IF old_v IS DISTINCT FROM new_v THEN
             IF NOT admin THEN
                 RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
                     USING ERRCODE = 'insufficient_privilege',
-                          DETAIL = format('Column "%s" is set from the authenticated subject when the row is inserted, and stays.', col),
+                          DETAIL = pg_catalog.format('Column "%s" is set from the authenticated subject when the row is inserted, and stays.', col),
                           HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
             END IF;
-            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, quote_ident(TG_TABLE_SCHEMA), quote_ident(TG_TABLE_NAME)
-                USING DETAIL = format('Row %s: owner %s -> %s, by role "%s" (a member of "%s").',
-                                      @schema@._idconv_row_key(TG_RELID, NEW), coalesce(old_v::text, 'null'),
-                                      coalesce(new_v::text, 'null'), current_user, admin_role);
+            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                USING DETAIL = @schema@._idconv_override_detail(TG_RELID, NEW, old_v, new_v, admin_role);
         END IF;
         RETURN NEW;
     END IF;
 
-    new_v := (now_ ->> col)::uuid;
+    new_v := (now_ ->> col)::pg_catalog.uuid;
     subject := @schema@.current_subject_id();
     IF admin AND new_v IS NOT NULL THEN
         -- The privileged path: an explicit owner stays; one other than the admin's own is logged.
         IF subject IS NULL OR subject <> new_v THEN
-            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, quote_ident(TG_TABLE_SCHEMA), quote_ident(TG_TABLE_NAME)
-                USING DETAIL = format('Row %s: owner %s -> %s, by role "%s" (a member of "%s").',
-                                      @schema@._idconv_row_key(TG_RELID, NEW), coalesce(subject::text, 'null'),
-                                      new_v::text, current_user, admin_role);
+            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                USING DETAIL = @schema@._idconv_override_detail(TG_RELID, NEW, subject, new_v, admin_role);
         END IF;
         RETURN NEW;
     END IF;
     IF subject IS NULL THEN
         RAISE EXCEPTION 'no authenticated subject'
             USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = format('stamp_subject() sets "%s" of new rows in "%s" to current_subject_id(), which is NULL in this session.',
+                  DETAIL = pg_catalog.format('stamp_subject() sets "%s" of new rows in "%s" to current_subject_id(), which is NULL in this session.',
                                   col, TG_TABLE_NAME),
                   HINT = 'Insert through PostgREST or Supabase with a JWT, or set request.jwt.claims.';
     END IF;
     IF new_v IS NOT NULL AND new_v = subject THEN
         RETURN NEW;
     END IF;
-    RETURN jsonb_populate_record(NEW, jsonb_build_object(col, subject));
+    -- jsonb_populate_record checks a domain's constraints on the stamped value (23514 for a
+    -- CHECK), which PostgreSQL does not do for what a BEFORE trigger puts in the row.
+    RETURN pg_catalog.jsonb_populate_record(NEW, pg_catalog.jsonb_build_object(col, subject));
 END
 $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.stamp_subject() IS
-'BEFORE INSERT OR UPDATE row trigger; argument: the owner column. Sets it to current_subject_id() on INSERT and refuses changes on UPDATE, except for members of idconv.owner_admin_role (logged)'
+'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)'
+$s$,
+
+-- Time-ordered ids: UUIDv7 and TypeID ---------------------------------------------------------------
+
+-- The 128 bits of a UUID in the 26 base32 characters of TypeID (two zero bits in front).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_typeid_suffix(id uuid)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant bit(130) := B'00' || ('x' || pg_catalog.replace(id::pg_catalog.text, '-', ''))::bit(128);
+    s pg_catalog.text := '';
+BEGIN
+    FOR i IN 0..25 LOOP
+        s := s || pg_catalog.substr('0123456789abcdefghjkmnpqrstvwxyz', pg_catalog.substring(b, 5 * i + 1, 5)::pg_catalog.int4 + 1, 1);
+    END LOOP;
+    RETURN s;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_typeid_suffix(uuid) IS
+'idconv portable: a UUID in the 26 base32 characters of a TypeID'
+$s$,
+
+-- Why id is not a TypeID (spec 0.3.0), as the extension's details say it, or NULL when it is one.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_typeid_problem(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    sep pg_catalog.int4;
+    prefix pg_catalog.text;
+    suffix pg_catalog.text := id;
+BEGIN
+    IF pg_catalog.octet_length(id) > 90 THEN
+        RETURN 'A TypeID has at most 90 characters: a prefix of up to 63, "_" and 26.';
+    END IF;
+    sep := pg_catalog.length(id) - pg_catalog.strpos(pg_catalog.reverse(id), '_') + 1;
+    IF sep <= pg_catalog.length(id) THEN
+        prefix := pg_catalog.left(id, sep - 1);
+        suffix := pg_catalog.substr(id, sep + 1);
+        IF prefix = '' THEN
+            RETURN 'An unprefixed TypeID has no "_" separator.';
+        END IF;
+        IF NOT @schema@.is_valid_prefix(prefix) THEN
+            RETURN 'The prefix (before the last "_") must be 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+        END IF;
+    END IF;
+    IF pg_catalog.octet_length(suffix) <> 26 THEN
+        RETURN 'The suffix (after the last "_", or the whole id without one) must be exactly 26 characters.';
+    END IF;
+    IF suffix COLLATE pg_catalog."C" !~ '^[0-9a-hjkmnp-tv-z]+$' THEN
+        RETURN 'The suffix must use only the lowercase base32 alphabet 0123456789abcdefghjkmnpqrstvwxyz.';
+    END IF;
+    IF pg_catalog.left(suffix, 1) COLLATE pg_catalog."C" > '7' THEN
+        RETURN 'The suffix must start with 0 to 7: a larger one encodes more than 128 bits.';
+    END IF;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_typeid_problem(text) IS
+'idconv portable: why a text is not a TypeID, NULL when it is one'
+$s$,
+
+-- rand_b: 62 bits from pgcrypto's CSPRNG, below the RFC variant bits. The extension keeps the last
+-- time per backend so that each UUID is greater than the one before; PL/pgSQL keeps nothing
+-- between calls, so the order is the clock's (docs/hosted.md).
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_generate_v7()
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+AS $$
+DECLARE
+    us constant pg_catalog.int8 := (EXTRACT(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::pg_catalog.int8;
+    r constant pg_catalog.bytea := @crypto@.gen_random_bytes(8);
+BEGIN
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(us / 1000), 12, '0')
+            || '7' || pg_catalog.lpad(pg_catalog.to_hex((us % 1000) * 4096 / 1000), 3, '0')
+            || pg_catalog.encode(pg_catalog.set_byte(r, 0, (pg_catalog.get_byte(r, 0) & 63) | 128), 'hex'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_generate_v7() IS
+'A new RFC 9562 version 7 UUID: Unix milliseconds, a 12-bit fraction of the millisecond, 62 bits from a CSPRNG; in the clock''s order (the portable edition keeps no per-backend state)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_v7_to_timestamptz(id uuid)
+RETURNS timestamptz
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant pg_catalog.bytea := pg_catalog.uuid_send(id);
+    ms pg_catalog.int8;
+BEGIN
+    IF pg_catalog.get_byte(b, 6) >> 4 <> 7 OR (pg_catalog.get_byte(b, 8) & 192) <> 128 THEN
+        RETURN NULL;
+    END IF;
+    ms := ('x' || pg_catalog.lpad(pg_catalog.left(pg_catalog.encode(b, 'hex'), 12), 16, '0'))::bit(64)::pg_catalog.int8;
+    -- Whole seconds through float8 are exact (below 2^53 microseconds' worth of factor), the
+    -- milliseconds added as an interval.
+    RETURN pg_catalog.to_timestamp((ms / 1000)::pg_catalog.float8) + (ms % 1000) * '1 millisecond'::pg_catalog.interval;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_v7_to_timestamptz(uuid) IS
+'The time a version 7 UUID carries, to the millisecond; NULL when the UUID is not version 7 of the RFC 9562 variant'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_timestamptz_to_v7(ts timestamptz, zero boolean DEFAULT false)
+RETURNS uuid
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    us pg_catalog.int8;
+    r pg_catalog.bytea;
+BEGIN
+    IF NOT pg_catalog.isfinite(ts) OR ts < pg_catalog.to_timestamp(0)
+       OR ts >= pg_catalog.to_timestamp(0) + pg_catalog.make_interval(secs => 281474976710.656) THEN
+        -- Shown in ISO form whatever DateStyle is, as the extension shows it (the setting goes
+        -- back when the error ends the transaction or the caller's subtransaction).
+        PERFORM pg_catalog.set_config('DateStyle', 'ISO', true);
+        RAISE EXCEPTION 'timestamp out of range for a version 7 UUID: "%"', ts::pg_catalog.text
+            USING ERRCODE = 'datetime_field_overflow',
+                  DETAIL = 'A version 7 UUID holds the Unix time in 48 bits of milliseconds: from 1970-01-01 00:00:00 UTC to 10889-08-02 05:31:50.655 UTC.';
+    END IF;
+    us := (EXTRACT(epoch FROM ts) * 1000000)::pg_catalog.int8;
+    r := CASE WHEN zero THEN '\x8000000000000000'::pg_catalog.bytea ELSE @crypto@.gen_random_bytes(8) END;
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(us / 1000), 12, '0')
+            || '7' || pg_catalog.lpad(pg_catalog.to_hex((us % 1000) * 4096 / 1000), 3, '0')
+            || pg_catalog.encode(pg_catalog.set_byte(r, 0, (pg_catalog.get_byte(r, 0) & 63) | 128), 'hex'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_timestamptz_to_v7(timestamptz, boolean) IS
+'A version 7 UUID for the time ts (milliseconds and their 12-bit fraction), with random bits below it, or zero bits when zero is true: the lowest such UUID, for range scans; a time before 1970 or after 10889 is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_typeid(prefix text DEFAULT '')
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF prefix <> '' AND NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid TypeID prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A TypeID prefix is empty, or 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+    END IF;
+    RETURN CASE WHEN prefix = '' THEN '' ELSE prefix || '_' END
+           || @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_typeid(text) IS
+'A new TypeID (spec 0.3.0): the prefix, "_" unless the prefix is empty, and a new uuid_generate_v7() in 26 characters of base32; an invalid prefix is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_typeid(id text, prefix text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF prefix IS NULL THEN
+        RETURN @schema@._idconv_typeid_problem(id) IS NULL;
+    END IF;
+    IF pg_catalog.octet_length(id) <> pg_catalog.octet_length(prefix) + (CASE WHEN prefix = '' THEN 0 ELSE 1 END) + 26 THEN
+        RETURN false;
+    END IF;
+    IF prefix <> '' AND (pg_catalog.substr(id, pg_catalog.length(prefix) + 1, 1) <> '_'
+                         OR pg_catalog.left(id, pg_catalog.length(prefix)) <> prefix OR NOT @schema@.is_valid_prefix(prefix)) THEN
+        RETURN false;
+    END IF;
+    RETURN pg_catalog.right(id, 26) COLLATE pg_catalog."C" ~ '^[0-7][0-9a-hjkmnp-tv-z]+$'
+           AND pg_catalog.octet_length(pg_catalog.right(id, 26)) = 26;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_typeid(text, text) IS
+'True when id is a TypeID (spec 0.3.0), with that prefix when one is given ('''' for none; NULL: any prefix); never raises'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.typeid_to_uuid(id text)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    problem constant pg_catalog.text := @schema@._idconv_typeid_problem(id);
+    suffix pg_catalog.text;
+    b pg_catalog.varbit := B'';
+BEGIN
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid input syntax for a TypeID: "%"', @schema@._idconv_shown(id)
+            USING ERRCODE = 'invalid_text_representation', DETAIL = problem;
+    END IF;
+    suffix := pg_catalog.right(id, 26);
+    FOR i IN 1..26 LOOP
+        b := b || (pg_catalog.strpos('0123456789abcdefghjkmnpqrstvwxyz', pg_catalog.substr(suffix, i, 1)) - 1)::bit(5);
+    END LOOP;
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 3, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 35, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 67, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 99, 32)::bit(32)::pg_catalog.int4), 8, '0'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.typeid_to_uuid(text) IS
+'The UUID a TypeID encodes (any version); anything that is not a TypeID is an error (22P02)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_to_typeid(prefix text, id uuid)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF prefix <> '' AND NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid TypeID prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A TypeID prefix is empty, or 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+    END IF;
+    RETURN CASE WHEN prefix = '' THEN '' ELSE prefix || '_' END || @schema@._idconv_typeid_suffix(id);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_to_typeid(text, uuid) IS
+'The TypeID of a UUID of any version with the prefix ('''' for none); an invalid prefix is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.typeid_prefix(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF @schema@._idconv_typeid_problem(id) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.octet_length(id) = 26 THEN
+        RETURN '';
+    END IF;
+    RETURN pg_catalog.left(id, -27);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.typeid_prefix(text) IS
+'The prefix of a TypeID ('''' for an unprefixed one), or NULL when id is not a TypeID'
 $s$,
 
 -- Prefix registry ----------------------------------------------------------------------------------
@@ -814,19 +1272,32 @@ CREATE TABLE IF NOT EXISTS @schema@.id_prefixes (
     entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
     prefix      text NOT NULL UNIQUE CHECK (@schema@.is_valid_prefix(prefix)),
     description text,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
 )
+$s$,
+-- A registry made by an earlier portable edition gets the body column (its rows are CUID2s).
+$s$
+ALTER TABLE @schema@.id_prefixes ADD COLUMN IF NOT EXISTS body text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
 $s$,
 $s$
 COMMENT ON TABLE @schema@.id_prefixes IS
-'idconv''s prefix registry: which entity each id prefix stands for (see register_prefix, generate_id_for, entity_of)'
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)'
 $s$,
 $s$
 GRANT SELECT ON @schema@.id_prefixes TO PUBLIC
 $s$,
 
+-- 0.3.0 added the body argument: an earlier portable edition's three-argument function goes.
 $s$
-CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL)
+DO $drop$ BEGIN
+    IF pg_catalog.to_regprocedure('@schema@.register_prefix(text, text, text)') IS NOT NULL THEN
+        DROP FUNCTION @schema@.register_prefix(text, text, text);
+    END IF;
+END $drop$
+$s$,
+$s$
+CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -839,10 +1310,18 @@ BEGIN
         RAISE EXCEPTION '% must not be null', CASE WHEN entity IS NULL THEN 'entity' ELSE 'prefix' END
             USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    IF body IS NULL THEN
+        RAISE EXCEPTION 'body must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
     IF NOT @schema@.is_valid_prefix(prefix) THEN
         RAISE EXCEPTION 'invalid prefix "%"', @schema@._idconv_shown(prefix)
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A prefix is 1 to 63 characters of lowercase a-z and "_", and starts and ends with a letter.';
+    END IF;
+    IF body NOT IN ('cuid2', 'typeid') THEN
+        RAISE EXCEPTION 'unknown id body "%"', @schema@._idconv_shown(body)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The body of an entity''s ids is ''cuid2'' (a prefixed CUID2) or ''typeid'' (a TypeID).';
     END IF;
     IF entity = '' THEN
         RAISE EXCEPTION 'entity must not be empty' USING ERRCODE = 'invalid_parameter_value';
@@ -864,15 +1343,15 @@ BEGIN
         RAISE EXCEPTION 'prefix "%" is already registered', holder.prefix
             USING ERRCODE = 'unique_violation', DETAIL = format('Entity "%s" holds it.', @schema@._idconv_shown(holder.entity));
     END IF;
-    INSERT INTO @schema@.id_prefixes (entity, prefix, description)
-    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description);
+    INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
+    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
     RETURN prefix;
 END
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@.register_prefix(text, text, text) IS
-'Registers the prefix of an entity in id_prefixes and returns it; an invalid prefix is an error, and so is an entity or prefix already registered'
+COMMENT ON FUNCTION @schema@.register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered'
 $s$,
 
 -- Reads the registry on every call: there is no per-backend copy to keep current.
@@ -884,16 +1363,20 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     p text;
+    b text;
     shown text;
     @construct_variables@
 BEGIN
-    SELECT r.prefix INTO p FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
+    SELECT r.prefix, r.body INTO p, b FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
     IF p IS NULL THEN
         shown := @schema@._idconv_shown(entity);
         RAISE EXCEPTION 'unknown entity "%"', shown
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'The prefix registry (id_prefixes) has no row for it.',
                   HINT = pg_catalog.format('Register it first: SELECT register_prefix(%s, ''<prefix>'');', pg_catalog.quote_literal(shown));
+    END IF;
+    IF b OPERATOR(pg_catalog.=) 'typeid' THEN
+        RETURN p OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
     END IF;
     c_length := 16;
     head := p OPERATOR(pg_catalog.||) '_';
@@ -904,7 +1387,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.generate_id_for(text) IS
-'A new prefixed id (16-char body) with the prefix registered for the entity; an unregistered entity is an error'
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error'
 $s$,
 
 $s$
@@ -913,9 +1396,13 @@ RETURNS text
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 AS $$
 DECLARE
-    p constant text := @schema@.prefixed_id_prefix(id);
+    p text := @schema@.prefixed_id_prefix(id);
     e text;
 BEGIN
+    -- Either shape, whatever body the entity has now: its older ids stay its own if it changes.
+    IF p IS NULL THEN
+        p := NULLIF(@schema@.typeid_prefix(id), '');
+    END IF;
     IF p IS NULL THEN
         RETURN NULL;
     END IF;
@@ -926,7 +1413,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.entity_of(text) IS
-'The entity whose registered prefix the prefixed id carries, or NULL'
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL'
 $s$,
 
 -- Classification and audits ------------------------------------------------------------------------
@@ -944,6 +1431,7 @@ BEGIN
         WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
              AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
         WHEN c ~ '^[0-9]+$' THEN 'integer'
+        WHEN @schema@.is_typeid(c) THEN 'typeid'
         WHEN pg_catalog.octet_length(c) = 25 AND c ~ '^c[0-9a-z]+$' THEN 'cuid'
         WHEN pg_catalog.octet_length(c) >= 24 AND pg_catalog.octet_length(c) <= 32 AND c ~ '^[a-z][0-9a-z]+$' THEN 'cuid2'
         WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[a-z0-9]+(?:-[a-z0-9]+)+$' THEN 'slug'
@@ -955,20 +1443,68 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.id_kind(text) IS
-'What kind of id the text is, first match wins: uuid, prefixed, integer, cuid, cuid2, slug, token, other'
+'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other'
 $s$,
 
+-- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
+-- start one, and a SECURITY DEFINER function would have to belong to each table's owner. So the
+-- portable edition reads as the caller, and only where nothing the owner controls runs: code of
+-- the owner's (a cast to text of the column's type, a view's body, policies that apply) runs
+-- only for the owner itself (docs/hosted.md, "Differences"). The caller's own checks are the
+-- extension's.
 $s$
 CREATE OR REPLACE FUNCTION @schema@.audit_id_column(tbl regclass, col name)
 RETURNS TABLE (kind text, rows bigint, example text)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    rel record;
+    attnum int2;
+    typ oid;
+    owner_code text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute
-                   WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped) THEN
+    SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
+    SELECT a.attnum, coalesce(nullif(t.typbasetype, 0), t.oid) INTO attnum, typ
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF attnum IS NULL THEN
         RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
             USING ERRCODE = 'undefined_column';
+    END IF;
+    IF NOT has_table_privilege(tbl, 'SELECT') AND NOT has_column_privilege(tbl, attnum, 'SELECT') THEN
+        RAISE EXCEPTION 'permission denied for column "%" of relation "%"', col, rel.relname
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
+        IF rel.relkind NOT IN ('r', 'p', 'm') THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.',
+                      HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
+        END IF;
+        IF row_security_active(tbl) THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Row-level security on it applies to this role, and the audit reads the table as its owner, who would see other rows.',
+                      HINT = 'Audit it as its owner, or as a role that bypasses row-level security.';
+        END IF;
+    END IF;
+    IF rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        owner_code := CASE
+            WHEN rel.relkind = 'v' THEN 'the body of a view'
+            WHEN rel.relkind = 'f' THEN 'a foreign table''s wrapper'
+            WHEN row_security_active(tbl) THEN 'its row-level security policies'
+            WHEN EXISTS (SELECT 1 FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
+                         WHERE k.castsource = typ AND k.casttarget = 'text'::regtype AND NOT o.rolsuper)
+                THEN format('the cast of type %s to text', format_type(typ, NULL))
+        END;
+        IF owner_code IS NOT NULL THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Reading it runs %s, code that a role other than this one controls; the portable edition reads as the caller, and cannot switch to the owner as the extension does.', owner_code),
+                      HINT = 'Audit it in a session of the role that owns it, or with the extension.';
+        END IF;
     END IF;
     RETURN QUERY EXECUTE format(
         'SELECT @schema@.id_kind(v), count(*), min(v COLLATE "C") '
@@ -979,7 +1515,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.audit_id_column(regclass, name) IS
-'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example'
+'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example; reads the table as the caller, and refuses one whose reading runs code of another role (portable edition)'
 $s$,
 
 $s$
@@ -1112,8 +1648,11 @@ AS $$
 DECLARE
     col text;
     exempt_col text;
-    value text;
+    ex record;
+    saved text[];
+    exempt boolean;
     exemption text := '';
+    key text;
     pk text;
     live boolean;
 BEGIN
@@ -1147,17 +1686,45 @@ BEGIN
         RETURN NULL;
     END IF;
     IF exempt_col IS NOT NULL THEN
-        EXECUTE format('SELECT CASE WHEN ($1).%1$I IS NULL THEN NULL ELSE format(''%%s'', ($1).%1$I) END', exempt_col)
-            INTO value USING NEW;
-        IF value = ANY (TG_ARGV[2:]) THEN
+        SELECT a.atttypid, a.atttypmod, t.typtype, t.typcategory,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS base INTO ex
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = TG_RELID AND a.attname = exempt_col;
+        -- Values of the column's type compared with its equality operator (text output depends on
+        -- session settings). The arguments are read with fixed settings: a trigger means the same
+        -- in every session.
+        IF NOT EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
+                       WHERE am.amname IN ('btree', 'hash') AND oc.opcdefault
+                         AND (oc.opcintype = ex.base
+                              OR oc.opcintype = 'anyenum'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'e'
+                              OR oc.opcintype = 'anyarray'::regtype AND (SELECT typcategory FROM pg_type WHERE oid = ex.base) = 'A'
+                              OR oc.opcintype = 'record'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'c'
+                              OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = ex.base AND k.casttarget = oc.opcintype
+                                                                    AND k.castmethod = 'b'))) THEN
+            RAISE EXCEPTION 'column "%" of relation "%" is of type %, which has no equality operator', exempt_col, TG_TABLE_NAME,
+                            format_type(ex.atttypid, NULL)
+                USING ERRCODE = 'undefined_function',
+                      DETAIL = format('Trigger "%s" names it as the exemption column of require_filled_at_commit(), which compares its values with the exempt values.', TG_NAME);
+        END IF;
+        saved := ARRAY[current_setting('DateStyle'), current_setting('TimeZone'), current_setting('IntervalStyle')];
+        PERFORM set_config('DateStyle', 'ISO, MDY', true), set_config('TimeZone', 'UTC', true),
+                set_config('IntervalStyle', 'postgres', true);
+        EXECUTE format('SELECT ($1).%I = ANY (ARRAY(SELECT v::%s FROM unnest($2) v))', exempt_col, format_type(ex.atttypid, ex.atttypmod))
+            INTO exempt USING NEW, TG_ARGV[2:];
+        PERFORM set_config('DateStyle', saved[1], true), set_config('TimeZone', saved[2], true),
+                set_config('IntervalStyle', saved[3], true);
+        IF exempt THEN
             RETURN NULL;
         END IF;
     END IF;
-    IF NOT row_security_active(TG_RELID) THEN
+    -- A role that may not read the table, or that row-level security applies to, cannot look for
+    -- the live row: a NULL column is an error without looking (fail closed).
+    IF NOT row_security_active(TG_RELID) AND has_table_privilege(TG_RELID, 'SELECT') THEN
+        -- ROW(t.*), not t: a column named t would be taken for the row.
         SELECT '(' || string_agg(format('t.%1$I = ($1).%1$I', a.attname), ' AND ') || ') AND ' INTO pk
         FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
         WHERE i.indrelid = TG_RELID AND i.indisprimary;
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t WHERE %s t::text = ($1)::text)',
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t WHERE %s ROW(t.*)::text = ($1)::text)',
                        TG_RELID::regclass, coalesce(pk, ''))
             INTO live USING NEW;
         IF NOT live THEN
@@ -1168,9 +1735,11 @@ BEGIN
         exemption := format(' unless "%s" is one of %s', exempt_col,
                             (SELECT string_agg(quote_literal(v), ', ' ORDER BY k) FROM unnest(TG_ARGV[2:]) WITH ORDINALITY AS u(v, k)));
     END IF;
+    key := @schema@._idconv_row_key(TG_RELID, NEW, true);
     RAISE EXCEPTION 'null value in column "%" of relation "%" at the end of the transaction', col, TG_TABLE_NAME
         USING ERRCODE = 'not_null_violation',
-              DETAIL = format('Row %s must have "%s" filled by commit%s.', @schema@._idconv_row_key(TG_RELID, NEW), col, exemption),
+              DETAIL = CASE WHEN key IS NULL THEN format('The row must have "%s" filled by commit%s.', col, exemption)
+                            ELSE format('Row %s must have "%s" filled by commit%s.', key, col, exemption) END,
               SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = col;
 END
 $$

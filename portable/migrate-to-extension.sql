@@ -36,7 +36,8 @@ BEGIN
            'prefixed_id_prefix', 'prefixed_id_body', 'uuidv5', 'normalize_subject', 'sha1_subject_uuid',
            'uuid_version', 'current_subject_id', 'stamp_subject', 'register_prefix', 'generate_id_for',
            'entity_of', 'id_kind', 'audit_id_column', 'audit_subject_references', 'is_slug', 'slugify',
-           'require_filled_at_commit'));
+           'require_filled_at_commit', 'uuid_generate_v7', 'uuid_v7_to_timestamptz', 'uuid_timestamptz_to_v7',
+           'generate_typeid', 'is_typeid', 'typeid_to_uuid', 'uuid_to_typeid', 'typeid_prefix'));
     FOR r IN SELECT oid::regprocedure AS fn FROM pg_proc WHERE oid = ANY (portable_functions) LOOP
         EXECUTE format('ALTER FUNCTION %s SET SCHEMA %I', r.fn, old);
     END LOOP;
@@ -46,8 +47,8 @@ BEGIN
     EXECUTE format('CREATE EXTENSION idconv SCHEMA %I', target);
 
     -- 3. The registry's rows and grants.
-    EXECUTE format('INSERT INTO %I.id_prefixes (entity, prefix, description, created_at) '
-                   'SELECT entity, prefix, description, created_at FROM %I.id_prefixes', target, old);
+    EXECUTE format('INSERT INTO %I.id_prefixes (entity, prefix, description, created_at, body) '
+                   'SELECT entity, prefix, description, created_at, body FROM %I.id_prefixes', target, old);
     FOR r IN SELECT a.privilege_type, a.grantee, a.is_grantable
              FROM pg_class c, aclexplode(c.relacl) a
              WHERE c.oid = format('%I.id_prefixes', old)::regclass AND a.grantee <> c.relowner LOOP
