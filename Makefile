@@ -10,9 +10,9 @@ PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 SOURCES := $(shell grep '^src/.*\.cpp$$' $(dir $(firstword $(MAKEFILE_LIST)))src/sources.txt)
 OBJS = $(SOURCES:.cpp=.o)
 
-REGRESS = cuid2 prefixed_id distribution rules subject claims ownership takeover registry registry_cache classify audit_owner slug deferred deferred_keys audit_refs catalog trusted
+REGRESS = cuid2 cuid2_state uuid7 typeid prefixed_id distribution rules subject subject_settings claims ownership takeover registry registry_cache classify audit_owner slug deferred deferred_keys trigger_calls audit_refs catalog trusted
 REGRESS_OPTS = --load-extension=idconv
-EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d)
+EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d) $(EXTENSION)-*.zip
 
 # The version PostgreSQL 18+ shows for the loaded module (pg_get_loaded_modules), read from the
 # control file so that it cannot drift from the installed extension's.
@@ -32,3 +32,17 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 -include $(OBJS:.o=.d)
+
+# Out-of-tree builds (make -f SRC/Makefile VPATH=SRC, as pg_buildext builds each major in
+# build-NN/) find the sources through VPATH but must create the object folders themselves.
+ifdef VPATH
+$(shell mkdir -p $(sort $(dir $(OBJS))))
+endif
+
+# The PGXN release archive: exactly the files git tracks at HEAD, under idconv-VERSION/.
+EXTVERSION = $(shell sed -n "s/^default_version = '\\(.*\\)'$$/\\1/p" $(srcdir)/idconv.control)
+DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
+
+.PHONY: dist
+dist:
+	git -C $(srcdir) archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(abspath $(DISTFILE)) HEAD

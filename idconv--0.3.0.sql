@@ -139,10 +139,11 @@ CREATE TABLE id_prefixes (
     entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
     prefix      text NOT NULL UNIQUE CHECK (is_valid_prefix(prefix)),
     description text,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
 );
 COMMENT ON TABLE id_prefixes IS
-'idconv''s prefix registry: which entity each id prefix stands for (see register_prefix, generate_id_for, entity_of)';
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)';
 GRANT SELECT ON id_prefixes TO PUBLIC;
 -- A trusted extension: when a database owner who is not a superuser installs it, the objects are
 -- owned by the bootstrap superuser, so the installing role is given the right to manage the
@@ -172,13 +173,13 @@ FOR EACH STATEMENT EXECUTE FUNCTION id_prefixes_invalidate();
 ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate;
 ALTER TABLE id_prefixes ENABLE ALWAYS TRIGGER id_prefixes_invalidate_truncate;
 
-CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL)
+CREATE FUNCTION register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
 RETURNS text
 AS 'MODULE_PATHNAME', 'register_prefix'
 LANGUAGE C VOLATILE;
 
-COMMENT ON FUNCTION register_prefix(text, text, text) IS
-'Registers the prefix of an entity in id_prefixes and returns it; an invalid prefix is an error, and so is an entity or prefix already registered';
+COMMENT ON FUNCTION register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered';
 
 CREATE FUNCTION generate_id_for(entity text)
 RETURNS text
@@ -186,7 +187,7 @@ AS 'MODULE_PATHNAME', 'generate_id_for'
 LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION generate_id_for(text) IS
-'A new prefixed id (16-char body) with the prefix registered for the entity; an unregistered entity is an error';
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error';
 
 CREATE FUNCTION entity_of(id text)
 RETURNS text
@@ -194,7 +195,7 @@ AS 'MODULE_PATHNAME', 'entity_of'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION entity_of(text) IS
-'The entity whose registered prefix the prefixed id carries, or NULL';
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL';
 
 -- Classification and audits ----------------------------------------------------------------------
 
@@ -204,7 +205,7 @@ AS 'MODULE_PATHNAME', 'id_kind'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION id_kind(text) IS
-'What kind of id the text is, first match wins: uuid, prefixed, integer, cuid, cuid2, slug, token, other';
+'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other';
 
 -- In C: it reads the table as its owner, in a security-restricted operation (src/pg/classify.cpp).
 CREATE FUNCTION audit_id_column(tbl regclass, col name)
@@ -289,3 +290,71 @@ LANGUAGE C;
 
 COMMENT ON FUNCTION require_filled_at_commit() IS
 'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt';
+
+-- Time-ordered ids: UUIDv7 and TypeID -----------------------------------------------------------
+
+CREATE FUNCTION uuid_generate_v7()
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'uuid_generate_v7'
+LANGUAGE C VOLATILE PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuid_generate_v7() IS
+'A new RFC 9562 version 7 UUID: Unix milliseconds, a 12-bit fraction of the millisecond, 62 bits from a CSPRNG; each greater than the one this backend made before, as PostgreSQL 18''s uuidv7()';
+
+CREATE FUNCTION uuid_v7_to_timestamptz(id uuid)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'uuid_v7_to_timestamptz'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuid_v7_to_timestamptz(uuid) IS
+'The time a version 7 UUID carries, to the millisecond; NULL when the UUID is not version 7 of the RFC 9562 variant';
+
+-- STABLE as in pg_uuidv7: a bound such as id >= uuid_timestamptz_to_v7('2026-12-01', true) is
+-- computed once and can use an index; only the random bits below the time vary between calls.
+CREATE FUNCTION uuid_timestamptz_to_v7(ts timestamptz, zero boolean DEFAULT false)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'uuid_timestamptz_to_v7'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuid_timestamptz_to_v7(timestamptz, boolean) IS
+'A version 7 UUID for the time ts (milliseconds and their 12-bit fraction), with random bits below it, or zero bits when zero is true: the lowest such UUID, for range scans; a time before 1970 or after 10889 is an error';
+
+CREATE FUNCTION generate_typeid(prefix text DEFAULT '')
+RETURNS text
+AS 'MODULE_PATHNAME', 'generate_typeid'
+LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION generate_typeid(text) IS
+'A new TypeID (spec 0.3.0): the prefix, "_" unless the prefix is empty, and a new uuid_generate_v7() in 26 characters of base32; an invalid prefix is an error';
+
+CREATE FUNCTION is_typeid(id text, prefix text DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'is_typeid'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION is_typeid(text, text) IS
+'True when id is a TypeID (spec 0.3.0), with that prefix when one is given ('''' for none; NULL: any prefix); never raises';
+
+CREATE FUNCTION typeid_to_uuid(id text)
+RETURNS uuid
+AS 'MODULE_PATHNAME', 'typeid_to_uuid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION typeid_to_uuid(text) IS
+'The UUID a TypeID encodes (any version); anything that is not a TypeID is an error (22P02)';
+
+CREATE FUNCTION uuid_to_typeid(prefix text, id uuid)
+RETURNS text
+AS 'MODULE_PATHNAME', 'uuid_to_typeid'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION uuid_to_typeid(text, uuid) IS
+'The TypeID of a UUID of any version with the prefix ('''' for none); an invalid prefix is an error';
+
+CREATE FUNCTION typeid_prefix(id text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'typeid_prefix'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION typeid_prefix(text) IS
+'The prefix of a TypeID ('''' for an unprefixed one), or NULL when id is not a TypeID';

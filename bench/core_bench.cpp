@@ -8,7 +8,9 @@
 #include "core/cuid2.h"
 #include "core/prefix.h"
 #include "core/random.h"
+#include "core/typeid.h"
 #include "core/uuid.h"
+#include "core/uuid7.h"
 #include "core/digest.h"
 #include "core/sha3.h"
 
@@ -151,5 +153,33 @@ void BM_NormalizeSubjectUuidPassthrough(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(normalize_subject(sha1, "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", ns));
 }
 BENCHMARK(BM_NormalizeSubjectUuidPassthrough);
+
+// A UUIDv7 from the generator: 8 bytes from the pool, the time, the layout.
+void BM_Uuid7Next(benchmark::State& state) {
+    Uuid7Generator gen(1);
+    std::uint64_t ns = 1780000000000000000u;
+    for (auto _ : state) benchmark::DoNotOptimize(gen.next(ns += 300));
+}
+BENCHMARK(BM_Uuid7Next);
+
+void BM_GenerateTypeid(benchmark::State& state) {
+    Uuid7Generator gen(1);
+    char out[kMaxTypeidLength];
+    std::uint64_t ns = 1780000000000000000u;
+    for (auto _ : state) benchmark::DoNotOptimize(generate_typeid(gen, "user", ns += 300, out));
+}
+BENCHMARK(BM_GenerateTypeid);
+
+void BM_IsTypeid(benchmark::State& state) {
+    const std::string_view user = "user";
+    for (auto _ : state) benchmark::DoNotOptimize(is_typeid("user_01h455vb4pex5vsknk084sn02q", &user));
+}
+BENCHMARK(BM_IsTypeid);
+
+void BM_ParseTypeid(benchmark::State& state) {
+    TypeidParts parts;
+    for (auto _ : state) benchmark::DoNotOptimize(parse_typeid("user_01h455vb4pex5vsknk084sn02q", &parts));
+}
+BENCHMARK(BM_ParseTypeid);
 
 }  // namespace

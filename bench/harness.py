@@ -65,6 +65,8 @@ def setup():
         ALTER DATABASE {DB} SET idconv.subject_namespace = '{NS}';
         SELECT register_prefix('user', 'usr');
         CREATE TABLE ids AS SELECT generate_prefixed_id('usr') AS id FROM generate_series(1, {ROWS});
+        CREATE TABLE typeids AS SELECT generate_typeid('user') AS id FROM generate_series(1, {ROWS});
+        CREATE TABLE uuid_texts AS SELECT gen_random_uuid()::text AS t FROM generate_series(1, {ROWS});
         CREATE TABLE names AS SELECT CASE g % 5
             WHEN 0 THEN (100000000000000000 + g)::text
             WHEN 1 THEN 'auth0|' || substr(md5(g::text), 1, 24)
@@ -72,12 +74,17 @@ def setup():
             WHEN 3 THEN 'google-oauth2|' || (100000000000000000000 + g)::text
             ELSE md5(g::text)::uuid::text END AS name
           FROM generate_series(1, {ROWS}) g;
-        VACUUM ANALYZE ids; VACUUM ANALYZE names;
+        VACUUM ANALYZE ids; VACUUM ANALYZE names; VACUUM ANALYZE typeids; VACUUM ANALYZE uuid_texts;
     """)
     psql(open(os.path.join(HERE, "plpgsql_cuid2.sql")).read())
 
 
 # ---- measurements -----------------------------------------------------------------------------
+
+def has_core_uuidv7():
+    """PostgreSQL 18 and later have uuidv7() in core: the peer of uuid_generate_v7()."""
+    return int(psql("SHOW server_version_num;").strip()) >= 180000
+
 
 def per_call():
     """ns per call, each in the company of its peers on the same inputs."""
@@ -89,6 +96,16 @@ def per_call():
             ("generate_id_for('user')", "count(generate_id_for('user'))"),
             ("gen_random_uuid()", "count(gen_random_uuid())"),
             ("uuid_generate_v4() (uuid-ossp)", "count(uuid_generate_v4())"),
+            ("uuid_generate_v7()", "count(uuid_generate_v7())"),
+            ("generate_typeid('user')", "count(generate_typeid('user'))"),
+        ] + ([("uuidv7() (core)", "count(uuidv7())")] if has_core_uuidv7() else [])),
+        ("typeids", ROWS, [
+            ("length(typeid)", "count(length(id))"),
+            ("is_typeid(id, 'user')", "count(is_typeid(id, 'user'))"),
+            ("typeid_to_uuid(id)", "count(typeid_to_uuid(id))"),
+        ]),
+        ("uuid_texts", ROWS, [
+            ("text::uuid cast", "count(t::uuid)"),
         ]),
         ("ids", ROWS, [
             ("length(id)", "count(length(id))"),
@@ -241,6 +258,13 @@ def goals(calls, tabs, bench, mem, micro):
     goal("INSERT recommended prefixed table / uuid table", ratio(tabs["prefixed, COLLATE \"C\", CHECK"]["median"], tabs["uuid DEFAULT gen_random_uuid()"]["median"]), 1.15)
     goal("pgbench 2 clients / 1 client", ratio(bench[2]["median"], bench[1]["median"]), 1.6, True)
     goal("RSS growth over 10M calls (kB)", mem["growth_kb"], 1024)
+    gr = calls["gen_random_uuid()"]["median"]
+    goal("uuid_generate_v7() / gen_random_uuid()", ratio(calls["uuid_generate_v7()"]["median"], gr), 0.25)
+    if "uuidv7() (core)" in calls:
+        goal("uuid_generate_v7() / core uuidv7()", ratio(calls["uuid_generate_v7()"]["median"], calls["uuidv7() (core)"]["median"]), 1.5)
+    goal("generate_typeid('user') / gen_random_uuid()", ratio(calls["generate_typeid('user')"]["median"], gr), 0.3)
+    goal("is_typeid / length(text)", ratio(calls["is_typeid(id, 'user')"]["median"], calls["length(typeid)"]["median"]), 1.5)
+    goal("typeid_to_uuid / text::uuid cast", ratio(calls["typeid_to_uuid(id)"]["median"], calls["text::uuid cast"]["median"]), 2)
     return checks
 
 

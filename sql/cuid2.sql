@@ -60,21 +60,3 @@ SELECT is_cuid2(repeat('a', 1048576)) AS one_mb,
        is_cuid2('ab', -1, -1) AS negative_bounds;
 SELECT is_cuid2(NULL) IS NULL AS null_in_null_out;
 
--- This backend's generator: made for this pid, its counter started at random below 476782367
--- and goes up by one per id, and its fingerprint is 32 base-36 characters.
-SELECT * FROM cuid2_generator_state() \gset before_
-SELECT count(generate_cuid2()) AS made FROM generate_series(1, 1000);
-SELECT s.pid = pg_backend_pid() AS own_pid,
-       s.counter_start = :before_counter_start AS same_start,
-       s.counter_start >= 0 AND s.counter_start < 476782367 AS start_in_range,
-       s.counter_next - :before_counter_next AS advanced,
-       s.fingerprint ~ '^[0-9a-z]{32}$' AS fingerprint_shape,
-       s.fingerprint = :'before_fingerprint' AS same_fingerprint
-FROM cuid2_generator_state() s;
--- Only superusers, and whom they grant it to, read it.
-CREATE ROLE regress_idconv_state_reader NOLOGIN;
-SET ROLE regress_idconv_state_reader;
-SELECT * FROM cuid2_generator_state();
-\echo :LAST_ERROR_SQLSTATE
-RESET ROLE;
-DROP ROLE regress_idconv_state_reader;

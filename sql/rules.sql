@@ -60,9 +60,10 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 CREATE TABLE many AS SELECT g FROM generate_series(1, 50000) g;
 ANALYZE many;
--- The generator sits below the Gather: the workers call it.
+-- The generator sits below the Gather: the workers call it. (The scan alone: how the DISTINCT
+-- aggregate below gets its input sorted differs between majors, 16 sorting in the workers.)
 EXPLAIN (COSTS OFF, VERBOSE)
-SELECT count(DISTINCT id) FROM (SELECT generate_prefixed_id('usr') AS id FROM many) s;
+SELECT generate_prefixed_id('usr') AS id FROM many;
 SELECT count(DISTINCT id) AS distinct_parallel, bool_and(is_prefixed_id(id, 'usr')) AS all_valid
 FROM (SELECT generate_prefixed_id('usr') AS id FROM many) s;
 RESET ALL;

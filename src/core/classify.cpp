@@ -4,6 +4,7 @@
 
 #include "core/prefix.h"
 #include "core/slug.h"
+#include "core/typeid.h"
 #include "core/uuid.h"
 
 namespace idconv {
@@ -28,6 +29,7 @@ const char* id_kind(std::string_view id) noexcept {
     if (parse_uuid_text(id)) return "uuid";
     if (is_prefixed(id)) return "prefixed";
     if (!id.empty() && all_of(id, is_digit)) return "integer";
+    if (is_typeid(id, nullptr)) return "typeid";
     if (id.size() == 25 && id[0] == 'c' && all_of(id.substr(1), is_lower_or_digit)) return "cuid";
     if (is_cuid2(id, 24, 32)) return "cuid2";
     if (is_slug(id) && id.find('-') != std::string_view::npos) return "slug";

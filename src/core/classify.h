@@ -6,7 +6,8 @@
 namespace idconv {
 
 // The first that matches: "uuid" (36-char hyphenated hex, any case), "prefixed" (a valid prefix,
-// '_', a CUID2-shaped body of 16-32 chars), "integer" (^[0-9]+$), "cuid" (^c[0-9a-z]{24}$, Prisma's
+// '_', a CUID2-shaped body of 16-32 chars), "integer" (^[0-9]+$), "typeid" (a TypeID, spec 0.3.0;
+// its suffix starts with a digit, so no prefixed CUID2 is one), "cuid" (^c[0-9a-z]{24}$, Prisma's
 // cuid()), "cuid2" (^[a-z][0-9a-z]{23,31}$), "slug" (is_slug with at least one '-'), "token"
 // (^[a-z0-9]{1,63}$), else "other".
 const char* id_kind(std::string_view id) noexcept;

@@ -68,4 +68,15 @@ void RandomPool::fill_base36(char* out, std::size_t n) {
     if (n == 1) *out = kBase36Digits[below(36)];
 }
 
+void RandomPool::fill(unsigned char* out, std::size_t n) {
+    while (n > 0) {
+        if (pos_ == kSize) refill();
+        const std::size_t take = n < kSize - pos_ ? n : kSize - pos_;
+        std::memcpy(out, buf_ + pos_, take);
+        pos_ += take;
+        out += take;
+        n -= take;
+    }
+}
+
 }  // namespace idconv

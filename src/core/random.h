@@ -27,6 +27,9 @@ public:
     // `n` base-36 digits, uniform and independent: two per 16-bit draw below 64800 (= 50 * 36^2).
     void fill_base36(char* out, std::size_t n);
 
+    // `n` raw bytes, the next ones of the stream.
+    void fill(unsigned char* out, std::size_t n);
+
 private:
     unsigned char byte();
     void refill();

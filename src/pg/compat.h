@@ -10,6 +10,7 @@ extern "C" {
 #include "fmgr.h"
 
 #include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
 #include "storage/proc.h"
 
 // 16 moved the varlena macros (VARATT_IS_COMPRESSED, VARDATA_ANY...) out of postgres.h.
@@ -67,5 +68,56 @@ using JsonCallbackResult = JsonParseErrorType;
 using JsonCallbackResult = void;
 #define IDCONV_JSON_CALLBACK_DONE return
 #endif
+
+// 16 made the JSON lexer report a \u escape that the database encoding cannot hold
+// (JSON_UNICODE_UNTRANSLATABLE, 22P02 from the caller) where 15 raised the conversion's own
+// error: 0A000 in SQL_ASCII, 22P05 in an encoding without the character. On 16 and later, for
+// that result, raise_untranslatable_escape() raises 15's error: it converts each non-ASCII \u
+// escape of json (a surrogate pair as one character) to the server encoding, as 15's lexer did,
+// and the one the lexer stopped at raises. It returns only if none does.
+inline bool json_escape_untranslatable(JsonParseErrorType rc) {
+#if PG_VERSION_NUM >= 160000
+    return rc == JSON_UNICODE_UNTRANSLATABLE;
+#else
+    (void)rc;
+    return false;
+#endif
+}
+
+inline void raise_untranslatable_escape(const char* json) {
+    auto hex4 = [](const char* p, unsigned* out) {
+        unsigned v = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char c = p[i];
+            unsigned d;
+            if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+            v = v * 16 + d;
+        }
+        *out = v;
+        return true;
+    };
+    for (const char* p = json; *p != '\0'; ++p) {
+        if (*p != '\\') continue;
+        if (p[1] != 'u') {
+            if (p[1] != '\0') ++p;  // \\, \" and the rest: the escaped character is not a backslash
+            continue;
+        }
+        unsigned cp;
+        if (!hex4(p + 2, &cp)) return;
+        p += 5;
+        unsigned low;
+        if (cp >= 0xD800 && cp <= 0xDBFF && p[1] == '\\' && p[2] == 'u' && hex4(p + 3, &low) &&
+            low >= 0xDC00 && low <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            p += 6;
+        }
+        if (cp <= 0x7F || (cp >= 0xD800 && cp <= 0xDFFF)) continue;
+        unsigned char converted[MAX_UNICODE_EQUIVALENT_STRING + 1];
+        pg_unicode_to_server(cp, converted);
+    }
+}
 
 }  // namespace idconv::pg

@@ -11,6 +11,8 @@ namespace idconv::pg {
 
 Cuid2Generator& process_generator() { return cuid2_process_generator(MyProcPid); }
 
+Uuid7Generator& process_uuid7() { return uuid7_process_generator(MyProcPid); }
+
 Digest& process_sha1() {
     // Never destroyed, like the generator: no destructor may run after OpenSSL's exit handler.
     // A context inherited across fork() is only scratch space, so it needs no pid check.
@@ -30,6 +32,12 @@ std::uint64_t now_ms() noexcept {
     if (clock_gettime(CLOCK_REALTIME, &ts) != 0) return 0;
 #endif
     return static_cast<std::uint64_t>(ts.tv_sec) * 1000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000000u;
+}
+
+std::uint64_t now_ns() noexcept {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < 0) return 0;
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 }  // namespace idconv::pg

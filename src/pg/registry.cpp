@@ -7,6 +7,7 @@
 // backends act on it in their first call after the change commits, this backend at its next
 // command, and PostgreSQL replays it here on abort.
 #include "core/prefix.h"
+#include "core/typeid.h"
 
 extern "C" {
 #include "postgres.h"
@@ -47,6 +48,7 @@ namespace {
 struct Entry {
     char* entity;
     char* prefix;
+    bool typeid_body;  // the entity's ids are TypeIDs, not prefixed CUID2s
 };
 
 MemoryContext registry_context = nullptr;
@@ -143,6 +145,8 @@ void load_registry() {
     TupleDesc desc = RelationGetDescr(rel);
     const int entity_att = SPI_fnumber(desc, "entity");
     const int prefix_att = SPI_fnumber(desc, "prefix");
+    // Before ALTER EXTENSION ... UPDATE TO '0.3.0' the table has no body column: all CUID2.
+    const int body_att = SPI_fnumber(desc, "body");
     int capacity = 16;
     auto* rows = static_cast<Entry*>(MemoryContextAlloc(registry_context, sizeof(Entry) * capacity));
     int n = 0;
@@ -158,6 +162,9 @@ void load_registry() {
         }
         rows[n].entity = MemoryContextStrdup(registry_context, TextDatumGetCString(entity));
         rows[n].prefix = MemoryContextStrdup(registry_context, TextDatumGetCString(prefix));
+        bool body_null = true;
+        const Datum body = body_att > 0 ? heap_getattr(tuple, body_att, desc, &body_null) : Datum(0);
+        rows[n].typeid_body = !body_null && std::strcmp(TextDatumGetCString(body), "typeid") == 0;
         ++n;
     }
     systable_endscan(scan);
@@ -194,9 +201,19 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("%s must not be null", PG_ARGISNULL(0) ? "entity" : "prefix")));
     }
+    // 0.3.0 added body; the 0.2.0 declaration still calls this with three arguments.
+    const bool has_body_arg = PG_NARGS() > 3;
+    if (has_body_arg && PG_ARGISNULL(3)) {
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("body must not be null")));
+    }
     const std::string_view entity = text_arg(fcinfo, 0);
     const std::string_view prefix = text_arg(fcinfo, 1);
+    const std::string_view body = has_body_arg ? text_arg(fcinfo, 3) : std::string_view("cuid2");
     guarded([&] { check_prefix(prefix); });
+    if (body != "cuid2" && body != "typeid") {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("unknown id body \"%s\"", shown(body)),
+                        errdetail("The body of an entity's ids is 'cuid2' (a prefixed CUID2) or 'typeid' (a TypeID).")));
+    }
     if (entity.empty()) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("entity must not be empty")));
     }
@@ -209,9 +226,10 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
     }
     char* table = nullptr;
     registry_table(&table);
-    Datum args[3] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? Datum(0) : PG_GETARG_DATUM(2)};
-    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
-    const char nulls[3] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' '};
+    Datum args[4] = {PG_GETARG_DATUM(0), PG_GETARG_DATUM(1), PG_ARGISNULL(2) ? Datum(0) : PG_GETARG_DATUM(2),
+                     has_body_arg ? PG_GETARG_DATUM(3) : Datum(0)};
+    Oid types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+    const char nulls[4] = {' ', ' ', PG_ARGISNULL(2) ? 'n' : ' ', ' '};
 
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     // Name the holder of a taken entity or prefix; the unique indexes still decide races.
@@ -234,8 +252,12 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
                         errmsg("prefix \"%s\" is already registered", holder_prefix),
                         errdetail("Entity \"%s\" holds it.", shown(holder_entity))));
     }
-    if (SPI_execute_with_args(psprintf("INSERT INTO %s (entity, prefix, description) VALUES ($1, $2, $3)", table), 3,
-                              types, args, nulls, false, 0) != SPI_OK_INSERT) {
+    // The column's default for 'cuid2', which is also all a 0.2.0 table (no body column) holds.
+    const bool typeid_body = body == "typeid";
+    const char* insert = typeid_body ? "INSERT INTO %s (entity, prefix, description, body) VALUES ($1, $2, $3, $4)"
+                                     : "INSERT INTO %s (entity, prefix, description) VALUES ($1, $2, $3)";
+    if (SPI_execute_with_args(psprintf(insert, table), typeid_body ? 4 : 3, types, args, nulls, false, 0) !=
+        SPI_OK_INSERT) {
         elog(ERROR, "could not insert into %s", table);
     }
     SPI_finish();
@@ -246,7 +268,7 @@ PG_FUNCTION_INFO_V1(generate_id_for);
 Datum generate_id_for(PG_FUNCTION_ARGS) {
     const std::string_view entity = text_arg(fcinfo, 0);
     load_registry();
-    Entry key{cstring_of(entity), nullptr};
+    Entry key{cstring_of(entity), nullptr, false};
     const Entry* found = find(by_entity, key, compare_entity);
     if (found == nullptr) {
         const char* name = shown(entity);
@@ -255,10 +277,12 @@ Datum generate_id_for(PG_FUNCTION_ARGS) {
                         errhint("Register it first: SELECT register_prefix(%s, '<prefix>');", quote_literal_cstr(name))));
     }
     const std::string_view prefix = found->prefix;
-    char out[kMaxPrefixedIdLength];
+    const bool typeid_body = found->typeid_body;
+    char out[kMaxPrefixedIdLength > kMaxTypeidLength ? kMaxPrefixedIdLength : kMaxTypeidLength];
     std::size_t n = 0;
     guarded([&] {
-        n = idconv::generate_prefixed_id(process_generator(), prefix, kDefaultPrefixedBodyLength, now_ms(), out);
+        n = typeid_body ? idconv::generate_typeid(process_uuid7(), prefix, now_ns(), out)
+                        : idconv::generate_prefixed_id(process_generator(), prefix, kDefaultPrefixedBodyLength, now_ms(), out);
     });
     return text_result(out, n);
 }
@@ -266,12 +290,21 @@ Datum generate_id_for(PG_FUNCTION_ARGS) {
 PG_FUNCTION_INFO_V1(entity_of);
 Datum entity_of(PG_FUNCTION_ARGS) {
     const std::string_view id = text_arg(fcinfo, 0);
+    // Either shape, whatever body the entity has now: its older ids stay its own if it changes.
+    // The two never overlap (a TypeID's suffix starts with a digit, a CUID2 with a letter).
     PrefixedIdParts parts;
+    TypeidParts typeid_parts;
     bool ok = false;
-    guarded([&] { ok = split_prefixed_id(id, &parts); });
+    guarded([&] {
+        ok = split_prefixed_id(id, &parts);
+        if (!ok && parse_typeid(id, &typeid_parts) == TypeidProblem::none && !typeid_parts.prefix.empty()) {
+            parts.prefix = typeid_parts.prefix;
+            ok = true;
+        }
+    });
     if (!ok) PG_RETURN_NULL();
     load_registry();
-    Entry key{nullptr, cstring_of(parts.prefix)};
+    Entry key{nullptr, cstring_of(parts.prefix), false};
     const Entry* found = find(by_prefix, key, compare_prefix);
     if (found == nullptr) PG_RETURN_NULL();
     return text_result(found->entity, std::strlen(found->entity));

@@ -173,6 +173,7 @@ const char* sub_from_claims(const char* claims) {
     JsonLexContext* lex = json_lexer(claims, std::strlen(claims), GetDatabaseEncoding(), true);
     const JsonParseErrorType rc = pg_parse_json(lex, &sem);
     if (rc != JSON_SUCCESS) {
+        if (json_escape_untranslatable(rc)) raise_untranslatable_escape(claims);
         ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
                         errmsg("request.jwt.claims is not valid JSON"), errdetail("%s", json_errdetail(rc, lex))));
     }

@@ -39,7 +39,10 @@ INSERT INTO timed VALUES
   (7, 'prefixed_id_prefix(s)', 'prefixed_id_prefix(@)'),
   (8, 'prefixed_id_body(s)', 'prefixed_id_body(@)'),
   (9, 'is_slug(s)', 'is_slug(@)'),
-  (10, 'id_kind(s)', 'id_kind(@)');
+  (10, 'id_kind(s)', 'id_kind(@)'),
+  (11, 'is_typeid(s)', 'is_typeid(@)'),
+  (12, 'is_typeid(s, s)', 'is_typeid(@, @)'),
+  (13, 'typeid_prefix(s)', 'typeid_prefix(@)');
 
 -- Microseconds this backend has waited for a CPU since it started: the second field of
 -- /proc/self/schedstat (run_delay, in ns). The kernel adds each wait when the process gets the CPU

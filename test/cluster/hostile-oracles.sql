@@ -30,6 +30,7 @@ CREATE FUNCTION oracle_kind(s text) RETURNS text LANGUAGE sql IMMUTABLE STRICT A
     WHEN s ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' THEN 'uuid'
     WHEN s ~ '^[a-z]([a-z_]{0,61}[a-z])?_[a-z][0-9a-z]{15,31}$' THEN 'prefixed'
     WHEN s ~ '^[0-9]+$' THEN 'integer'
+    WHEN s ~ '^([a-z]([a-z_]{0,61}[a-z])?_)?[0-7][0123456789abcdefghjkmnpqrstvwxyz]{25}$' THEN 'typeid'
     WHEN s ~ '^c[0-9a-z]{24}$' THEN 'cuid'
     WHEN s ~ '^[a-z][0-9a-z]{23,31}$' THEN 'cuid2'
     WHEN s ~ '^[a-z0-9]+(-[a-z0-9]+)+$' AND octet_length(s) <= 63 THEN 'slug'
@@ -110,15 +111,18 @@ SELECT add_check('generate_prefixed_id(s) raised exactly for the invalid prefixe
 SELECT add_check('generate_id_for(entity) carries its prefix and entity_of gives the entity back, for every hostile entity',
   $$SELECT 0 AS i, (SELECT count(*) FROM id_prefixes) > 1000 AS ok
     UNION ALL
-    SELECT 0, entity_of(id) IS NOT DISTINCT FROM entity AND prefixed_id_prefix(id) IS NOT DISTINCT FROM prefix
-    FROM (SELECT entity, prefix, generate_id_for(entity) AS id FROM id_prefixes) x$$);
+    SELECT 0, entity_of(id) IS NOT DISTINCT FROM entity
+              AND CASE body WHEN 'typeid' THEN typeid_prefix(id) ELSE prefixed_id_prefix(id) END IS NOT DISTINCT FROM prefix
+    FROM (SELECT entity, prefix, body, generate_id_for(entity) AS id FROM id_prefixes) x$$);
 SELECT add_check('generate_id_for(s) raised exactly for the unregistered entities; entity_of(s) finds the holder',
   $$SELECT 0 AS i, (SELECT sum(calls) FROM outcome WHERE ord = (SELECT ord FROM forms WHERE name = 'generate_id_for(s)')
                     AND NOT big AND state IS NOT NULL)
                    = (SELECT count(*) FROM small c WHERE NOT EXISTS (SELECT 1 FROM id_prefixes p WHERE p.entity = c.s)) AS ok
     UNION ALL
     SELECT i, entity_of(s) IS NOT DISTINCT FROM
-              (SELECT entity FROM id_prefixes p WHERE p.prefix = substring(s FROM '^([a-z](?:[a-z_]{0,61}[a-z])?)_[a-z][0-9a-z]{1,31}$'))
+              (SELECT entity FROM id_prefixes p
+               WHERE p.prefix = coalesce(substring(s FROM '^([a-z](?:[a-z_]{0,61}[a-z])?)_[a-z][0-9a-z]{1,31}$'),
+                                         substring(s FROM '^([a-z](?:[a-z_]{0,61}[a-z])?)_[0-7][0-9a-hjkmnp-tv-z]{25}$')))
     FROM small$$);
 
 SELECT 'check', name, bad, total, coalesce(example, -1) FROM checks;

@@ -22,12 +22,17 @@ INSERT INTO documented VALUES
   ('normalize_subject(text,uuid)', '{22023}'),         -- empty subject
   ('normalize_subject(text)', '{22023,55000}'),        -- empty subject; namespace unset or invalid
   ('sha1_subject_uuid(text)', '{}'),
-  ('register_prefix(text,text,text)', '{22004,22023,23505,23514,42501}'),
+  ('register_prefix(text,text,text,text)', '{22004,22023,23505,23514,42501}'),
   ('generate_id_for(text)', '{22023}'),                -- unknown entity
   ('entity_of(text)', '{}'),                           -- NULL when not registered
   ('id_kind(text)', '{}'),                             -- "never raises, whatever the text"
   ('is_slug(text)', '{}'),                             -- "never raises"
-  ('slugify(text)', '{}');                             -- no error documented
+  ('slugify(text)', '{}'),                             -- no error documented
+  ('generate_typeid(text)', '{22023}'),                -- bad prefix
+  ('is_typeid(text,text)', '{}'),                      -- validators: never raise
+  ('typeid_to_uuid(text)', '{22P02}'),                 -- not a TypeID
+  ('uuid_to_typeid(text,uuid)', '{22023}'),            -- bad prefix
+  ('typeid_prefix(text)', '{}');                       -- NULL when not a TypeID
 
 -- The functions of the extension that take text, from the catalog.
 CREATE VIEW text_functions AS
@@ -70,8 +75,10 @@ LATERAL (SELECT format('%s(%s)', f.proname,
          FROM unnest(f.argtypes) WITH ORDINALITY AS a(t, n)) c;
 -- Other argument shapes.
 INSERT INTO forms (ord, name, fn, stmt, rows) VALUES
-  (1, 'register_prefix(s, <a fresh valid prefix>, s)', 'register_prefix(text,text,text)',
+  (1, 'register_prefix(s, <a fresh valid prefix>, s)', 'register_prefix(text,text,text,text)',
       $$PERFORM register_prefix(s, 'h' || translate(i::text, '0123456789', 'abcdefghij'), s)$$, 'i % 40 = 0 OR kind LIKE ''big:%'''),
+  (2, 'register_prefix(s, <a fresh valid prefix>, s, ''typeid'')', 'register_prefix(text,text,text,text)',
+      $$PERFORM register_prefix(s, 't' || translate(i::text, '0123456789', 'abcdefghij'), s, 'typeid')$$, 'i % 40 = 20 OR kind LIKE ''big:%'''),
   (200, 'generate_prefixed_id(s)', 'generate_prefixed_id(text,integer)', 'PERFORM generate_prefixed_id(s)', 'true'),
   (201, 'is_prefixed_id(s, ''usr'')', 'is_prefixed_id(text,text,integer)', $$PERFORM is_prefixed_id(s, 'usr')$$, 'true'),
   (202, 'is_prefixed_id(s, NULL)', 'is_prefixed_id(text,text,integer)', 'PERFORM is_prefixed_id(s, NULL)', 'true'),
@@ -80,7 +87,11 @@ INSERT INTO forms (ord, name, fn, stmt, rows) VALUES
   (204, 'is_cuid2(s)', 'is_cuid2(text,integer,integer)', 'PERFORM is_cuid2(s)', 'true'),
   (205, 'is_cuid2(s, 0, 2147483647)', 'is_cuid2(text,integer,integer)', 'PERFORM is_cuid2(s, 0, 2147483647)', 'true'),
   (206, 'is_cuid2(s, 2147483647, -2147483648)', 'is_cuid2(text,integer,integer)',
-        'PERFORM is_cuid2(s, 2147483647, -2147483648)', 'true');
+        'PERFORM is_cuid2(s, 2147483647, -2147483648)', 'true'),
+  (207, 'is_typeid(s, ''user'')', 'is_typeid(text,text)', $$PERFORM is_typeid(s, 'user')$$, 'true'),
+  (208, 'is_typeid(s, NULL)', 'is_typeid(text,text)', 'PERFORM is_typeid(s, NULL)', 'true'),
+  (209, 'is_typeid(''user_01h455vb4pex5vsknk084sn02q'', s)', 'is_typeid(text,text)',
+        $$PERFORM is_typeid('user_01h455vb4pex5vsknk084sn02q', s)$$, 'true');
 -- current_subject_id() reads text from the request settings: README "current_subject_id()".
 INSERT INTO forms (ord, name, fn, stmt, allowed, rows) VALUES
   (300, 'current_subject_id() with request.jwt.claims = s', 'current_subject_id()',

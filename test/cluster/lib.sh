@@ -37,6 +37,33 @@ q() {
   PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${args[@]}"
 }
 
+# regress_results LOG LABEL: one "ok      LABEL NAME" / "FAILED  LABEL NAME" line per test of a
+# pg_regress log. PostgreSQL 15's pg_regress prints "test NAME ... ok"; 16 and later print TAP
+# ("ok 1 - NAME", "not ok 2 - NAME", "+" for a test of a parallel group). Fails (status 1) when
+# a test failed or none ran.
+regress_results() {
+  awk -v label="$2" '
+    /^test .* \.\.\. / {
+      name = $2
+      if ($0 ~ /\.\.\. ok/) ok[++n] = name; else bad[++n] = name
+      next
+    }
+    /^(not )?ok [0-9]+ +[-+] / {
+      line = $0
+      sub(/^(not )?ok [0-9]+ +[-+] +/, "", line)
+      split(line, f, /[ \t]+/)
+      if ($0 ~ /^ok /) ok[++n] = f[1]; else bad[++n] = f[1]
+    }
+    END {
+      failed = 0
+      for (i = 1; i <= n; i++) {
+        if (i in ok) printf "ok      %s %s\n", label, ok[i]
+        else { printf "FAILED  %s %s\n", label, bad[i]; failed++ }
+      }
+      exit (failed > 0 || n == 0)
+    }' "$1"
+}
+
 # The setting that runs every query in a parallel worker: PostgreSQL 16 renamed force_parallel_mode
 # to debug_parallel_query (same values, same behaviour) and kept no alias.
 parallel_mode_setting() {

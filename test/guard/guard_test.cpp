@@ -28,7 +28,10 @@ void throw_kind(std::string_view kind) {
     if (kind == "bad_alloc") throw std::bad_alloc();
     if (kind == "huge_vector") {
         std::vector<char> v(std::size_t{1} << 60);  // 1 EiB: the allocator refuses
-        label += std::to_string(v.size());
+        // Handed to a volatile, the allocation is observable: without it g++ 15 elides the
+        // unused vector, allocation and all, and nothing throws.
+        char* volatile data = v.data();
+        label += std::to_string(v.size() + (data == nullptr));
     }
     if (kind == "runtime") throw std::runtime_error("boom from C++");
     if (kind == "caller") {

@@ -45,5 +45,18 @@ TEST(IdKind, FirstMatchWins) {
     EXPECT_STREQ(id_kind(std::string(24, '1')), "integer");
 }
 
+TEST(IdKind, TypeidsAfterUuidPrefixedAndInteger) {
+    EXPECT_STREQ(id_kind("user_01h455vb4pex5vsknk084sn02q"), "typeid");
+    EXPECT_STREQ(id_kind("user_account_01h455vb4pex5vsknk084sn02q"), "typeid");
+    EXPECT_STREQ(id_kind("01h455vb4pex5vsknk084sn02q"), "typeid");
+    // All digits stay integers; a prefixed CUID2 of 26 chars stays prefixed.
+    EXPECT_STREQ(id_kind("00000000000000000000000001"), "integer");
+    EXPECT_STREQ(id_kind("usr_h1h455vb4pex5vsknk084sn02"), "prefixed");
+    // Off the spec: the token or other it was before.
+    EXPECT_STREQ(id_kind("81h455vb4pex5vsknk084sn02q"), "token");
+    EXPECT_STREQ(id_kind("01h455vb4pex5vsknk084sn02u"), "token");
+    EXPECT_STREQ(id_kind("User_01h455vb4pex5vsknk084sn02q"), "other");
+}
+
 }  // namespace
 }  // namespace idconv

@@ -2,10 +2,11 @@
 //
 // Input: the bytes are the id.
 //
-// Asserts: the result is one of the eight documented kinds, and it is the first rule of the
+// Asserts: the result is one of the nine documented kinds, and it is the first rule of the
 // README's table that matches, each rule computed here on its own:
 //   uuid (36-char hyphenated hex, any case), prefixed (valid prefix, '_', CUID2 body of 16-32),
-//   integer (^[0-9]+$), cuid (^c[0-9a-z]{24}$), cuid2 (^[a-z][0-9a-z]{23,31}$), slug (is_slug and
+//   integer (^[0-9]+$), typeid (TypeID spec 0.3.0: an optional valid prefix and '_', then 26 of
+//   0-9a-z without i l o u, the first 0-7), cuid (^c[0-9a-z]{24}$), cuid2 (^[a-z][0-9a-z]{23,31}$), slug (is_slug and
 //   a '-'), token (^[a-z0-9]{1,63}$), else other.
 // Also: "uuid" iff parse_uuid_text succeeds; "prefixed" implies is_prefixed_id(id, NULL, body).
 #include <cstdint>
@@ -31,12 +32,25 @@ bool all(std::string_view s, bool (*pred)(char)) {
     return true;
 }
 
+// ^([a-z]([a-z_]{0,61}[a-z])?_)?[0-7][0-9abcdefghjkmnpqrstvwxyz]{25}$
+bool ref_typeid(std::string_view id) {
+    if (id.size() < 26) return false;
+    const std::string_view suffix = id.substr(id.size() - 26);
+    if (suffix[0] < '0' || suffix[0] > '7') return false;
+    for (char c : suffix) {
+        if (c == '\0' || std::strchr("0123456789abcdefghjkmnpqrstvwxyz", c) == nullptr) return false;
+    }
+    if (id.size() == 26) return true;
+    return id[id.size() - 27] == '_' && fuzz::ref_valid_prefix(id.substr(0, id.size() - 27));
+}
+
 const char* reference_kind(std::string_view id) {
     using namespace fuzz;
     if (ref_uuid_shape(id)) return "uuid";
     const RefSplit split = ref_split_prefixed(id);
     if (split.ok && split.body.size() >= 16) return "prefixed";
     if (!id.empty() && all(id, ref_digit)) return "integer";
+    if (ref_typeid(id)) return "typeid";
     if (id.size() == 25 && id[0] == 'c' && all(id.substr(1), ref_lower_or_digit)) return "cuid";
     if (id.size() >= 24 && id.size() <= 32 && ref_cuid2_shape(id)) return "cuid2";
     if (ref_slug(id) && id.find('-') != std::string_view::npos) return "slug";
@@ -50,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view id(reinterpret_cast<const char*>(data), size);
     const char* got = id_kind(id);
     FUZZ_CHECK(got != nullptr, "id_kind(" + show(id) + ") returned NULL");
-    static const char* const kKinds[] = {"uuid", "prefixed", "integer", "cuid", "cuid2", "slug", "token", "other"};
+    static const char* const kKinds[] = {"uuid", "prefixed", "integer", "typeid", "cuid", "cuid2", "slug", "token", "other"};
     bool known = false;
     for (const char* k : kKinds) known = known || std::strcmp(got, k) == 0;
     FUZZ_CHECK(known, "id_kind(" + show(id) + ") returned an undocumented kind " + show(got));

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The portable edition (portable/idconv.sql) beside the extension, run by bench/portable inside a
+throwaway PostgreSQL with the extension installed. Both editions in one database (the extension in
+public, the portable edition in schema portable, pgcrypto in public), each portable function timed
+interleaved with its C++ twin on the same inputs, plus gen_random_uuid() and the hand-written
+PL/pgSQL CUID2 of plpgsql_cuid2.sql for the goals. Medians of ROUNDS runs; ns per call include the
+scan of the input rows (the "floor" row shows it). Time is the backend's time on a CPU
+(/proc/self/schedstat, read before and after each query), not wall time: on a machine shared with
+other work, wall time adds the waits for a CPU, and more of them to longer queries.
+Writes bench/results/<date>-portable.md.
+"""
+import statistics
+import datetime
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", "200000"))
+DB = harness.DB
+NS = harness.NS
+
+
+def setup():
+    harness.psql(f"DROP DATABASE IF EXISTS {DB}; CREATE DATABASE {DB};", db="postgres")
+    harness.psql(f"""
+        CREATE EXTENSION idconv; CREATE EXTENSION pgcrypto; CREATE SCHEMA portable;
+        ALTER DATABASE {DB} SET idconv.subject_namespace = '{NS}';
+        SET search_path = portable;
+        \\i {harness.TOP}/portable/idconv.sql
+        SET search_path = public;
+        SELECT register_prefix('user', 'usr'), portable.register_prefix('user', 'usr');
+        CREATE TABLE ids AS SELECT generate_prefixed_id('usr') AS id FROM generate_series(1, {ROWS});
+        CREATE TABLE names AS SELECT CASE g % 5
+            WHEN 0 THEN (100000000000000000 + g)::text
+            WHEN 1 THEN 'auth0|' || substr(md5(g::text), 1, 24)
+            WHEN 2 THEN 'User ' || g || '@Example.com'
+            WHEN 3 THEN 'google-oauth2|' || (100000000000000000000 + g)::text
+            ELSE md5(g::text)::uuid::text END AS name
+          FROM generate_series(1, {ROWS}) g;
+        VACUUM ANALYZE ids; VACUUM ANALYZE names;
+    """)
+    harness.psql(open(os.path.join(harness.HERE, "plpgsql_cuid2.sql")).read())
+
+
+# (name, C++ expression, portable expression, source, rows)
+PAIRS = [
+    ("generate_prefixed_id('usr')", "generate_prefixed_id('usr')", "portable.generate_prefixed_id('usr')", "gen"),
+    ("generate_cuid2()", "generate_cuid2()", "portable.generate_cuid2()", "gen"),
+    ("generate_id_for('user')", "generate_id_for('user')", "portable.generate_id_for('user')", "gen"),
+    ("is_prefixed_id(id, 'usr')", "is_prefixed_id(id, 'usr')", "portable.is_prefixed_id(id, 'usr')", "ids"),
+    ("is_prefixed_id(id)", "is_prefixed_id(id)", "portable.is_prefixed_id(id)", "ids"),
+    ("is_valid_prefix(id)", "is_valid_prefix(id)", "portable.is_valid_prefix(id)", "ids"),
+    ("is_cuid2(id)", "is_cuid2(id)", "portable.is_cuid2(id)", "ids"),
+    ("is_slug(id)", "is_slug(id)", "portable.is_slug(id)", "ids"),
+    ("prefixed_id_prefix(id)", "prefixed_id_prefix(id)", "portable.prefixed_id_prefix(id)", "ids"),
+    ("prefixed_id_body(id)", "prefixed_id_body(id)", "portable.prefixed_id_body(id)", "ids"),
+    ("id_kind(id)", "id_kind(id)", "portable.id_kind(id)", "ids"),
+    ("entity_of(id)", "entity_of(id)", "portable.entity_of(id)", "ids"),
+    ("uuidv5(ns, name)", f"uuidv5('{NS}', name)", f"portable.uuidv5('{NS}', name)", "names"),
+    ("normalize_subject(name, ns)", f"normalize_subject(name, '{NS}')", f"portable.normalize_subject(name, '{NS}')", "names"),
+    ("normalize_subject(name)", "normalize_subject(name)", "portable.normalize_subject(name)", "names"),
+    ("sha1_subject_uuid(name)", "sha1_subject_uuid(name)", "portable.sha1_subject_uuid(name)", "names"),
+    ("uuid_version(md5(name)::uuid)", "uuid_version(md5(name)::uuid)", "portable.uuid_version(md5(name)::uuid)", "names"),
+    ("slugify(name)", "slugify(name)", "portable.slugify(name)", "names"),
+]
+VALIDATORS = ["is_prefixed_id(id, 'usr')", "is_prefixed_id(id)", "is_valid_prefix(id)", "is_cuid2(id)", "is_slug(id)"]
+
+
+def cpu_rounds(queries, setup=""):
+    """Like harness.timed_rounds, in the backend's CPU time: name -> [ms]."""
+    stat = "SELECT '{} ' || split_part(pg_read_file('/proc/self/schedstat'), ' ', 1);"
+    lines = [setup]
+    for _ in range(harness.ROUNDS):
+        for i, (_, sql) in enumerate(queries):
+            lines += [stat.format(f"S{i}"), sql, stat.format(f"E{i}")]
+    out = harness.psql("\n".join(lines))
+    times = {name: [] for name, _ in queries}
+    start = {}
+    for line in out.splitlines():
+        if line[:1] in "SE" and " " in line and line.split()[0][1:].isdigit():
+            tag, ns = line.split()
+            i = int(tag[1:])
+            if tag[0] == "S":
+                start[i] = int(ns)
+            else:
+                times[queries[i][0]].append((int(ns) - start.pop(i)) / 1e6)
+    return times
+
+
+def measure():
+    sources = {"gen": f"generate_series(1, {ROWS // 10}) AS g", "ids": "ids", "names": "names"}
+    rows = {"gen": ROWS // 10, "ids": ROWS, "names": ROWS}
+    results = {}
+    floors = {"gen": "count(g::text)", "ids": "count(length(id))", "names": "count(length(name))"}
+    for src in ("gen", "ids", "names"):
+        queries = [(f"floor:{src}", f"SELECT {floors[src]} FROM {sources[src]};")]
+        if src == "gen":
+            queries.append(("gen_random_uuid()", f"SELECT count(gen_random_uuid()) FROM {sources[src]};"))
+        for name, c, p, s in PAIRS:
+            if s == src:
+                queries += [(f"c:{name}", f"SELECT count({c}) FROM {sources[src]};"),
+                            (f"p:{name}", f"SELECT count({p}) FROM {sources[src]};")]
+        for name, ms in cpu_rounds(queries, "SET max_parallel_workers_per_gather = 0;").items():
+            results[name] = {k: v * 1e6 / rows[src] for k, v in harness.summary(ms).items()}
+    n = max(ROWS // 200, 200)
+    for name, ms in cpu_rounds([
+            ("PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)", f"SELECT count(plpgsql_cuid2(16)) FROM generate_series(1, {n});"),
+            ("p:generate_prefixed_id('usr') (same rows)", f"SELECT count(portable.generate_prefixed_id('usr')) FROM generate_series(1, {n});")],
+            "SET max_parallel_workers_per_gather = 0;").items():
+        results[name] = {k: v * 1e6 / n for k, v in harness.summary(ms).items()}
+    return results
+
+
+def main():
+    stamp = datetime.date.today().isoformat()
+    setup()
+    info = harness.machine()
+    r = measure()
+    med = {k: v["median"] for k, v in r.items()}
+    gp = med["p:generate_prefixed_id('usr')"]
+    goals = [
+        ("portable generate_prefixed_id / gen_random_uuid()", gp / med["gen_random_uuid()"], "≤ 10", gp / med["gen_random_uuid()"] <= 10),
+        ("PL/pgSQL CUID2 / portable generate_prefixed_id (16-char body, same rows)",
+         med["PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)"] / med["p:generate_prefixed_id('usr') (same rows)"], "≥ 5",
+         med["PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)"] / med["p:generate_prefixed_id('usr') (same rows)"] >= 5),
+    ]
+    for v in VALIDATORS:
+        ratio = med[f"p:{v}"] / med[f"c:{v}"]
+        goals.append((f"portable {v} / extension's", ratio, "≤ 3", ratio <= 3))
+    out = [f"# idconv portable edition beside the extension, {stamp}", "",
+           f"Made by `sudo bash bench/portable` ({harness.ROUNDS} rounds interleaved, {ROWS:,} input rows; generators "
+           f"{ROWS // 10:,}). Every figure is a median of the backend's CPU time per call (/proc/self/schedstat), which "
+           "includes the scan of the input rows (the floor rows). Ratios are from this run only.", "",
+           f"- CPU: {info['cpu']}, {info['cores']} cores; {info['postgres']}", f"- OpenSSL: {info['openssl']}", "",
+           "## Goals", "", "| goal | measured | target | met |", "|---|---:|---:|:---:|"]
+    for text, value, limit, ok in goals:
+        out.append(f"| {text} | {value:.3g} | {limit} | {'yes' if ok else '**no**'} |")
+    out += ["", "## Every portable function against its C++ twin", "",
+            "| function | C++ ns/call | portable ns/call | portable / C++ |", "|---|---:|---:|---:|"]
+    for name, *_ in PAIRS:
+        c, p = med[f"c:{name}"], med[f"p:{name}"]
+        out.append(f"| `{name}` | {harness.fmt_ns(c)} | {harness.fmt_ns(p)} | {p / c:.2f} |")
+    out += ["", "| peer | ns/call |", "|---|---:|"]
+    for k in ("floor:gen", "floor:ids", "floor:names", "gen_random_uuid()", "PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)",
+              "p:generate_prefixed_id('usr') (same rows)"):
+        out.append(f"| `{k}` | {harness.fmt_ns(med[k])} |")
+    md = os.path.join(harness.HERE, "results", f"{stamp}-portable.md")
+    with open(md, "w") as f:
+        f.write("\n".join(out) + "\n")
+    harness.psql(f"DROP DATABASE IF EXISTS {DB};", db="postgres")
+    print("\n".join(out))
+    print(f"wrote {md}")
+
+
+if __name__ == "__main__":
+    main()

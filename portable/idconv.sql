@@ -1,0 +1,1881 @@
+-- idconv portable edition: equal to idconv 0.3.0 (the C++ extension's idconv--0.3.0.sql).
+--
+-- For hosted PostgreSQL (Supabase, Neon, RDS, Cloud SQL, Azure), where idconv's shared library
+-- cannot be installed: the same functions, argument names and defaults, return types, markings,
+-- SQLSTATEs and messages, written in SQL and PL/pgSQL over pgcrypto. What cannot be the same is
+-- listed in docs/hosted.md ("Differences"). Needs PostgreSQL 14 or later and pgcrypto; no
+-- superuser, only CREATE on the target schema and USAGE on pgcrypto's.
+--
+--   CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;  -- Supabase has it already
+--   CREATE SCHEMA IF NOT EXISTS ids;
+--   SET search_path = ids;   -- the objects go into the first schema of search_path
+--   \i idconv.sql            -- or paste this file into a migration
+--   RESET search_path;
+--
+-- Running it again is harmless: the functions are replaced, the registry and its rows stay.
+--
+-- The statements below carry placeholders (@schema@, @crypto@, ...) that the block fills in with
+-- the target schema and pgcrypto's schema, quoted, so that every function finds its own schema's
+-- objects and pgcrypto's by name, whatever the caller's search_path. The functions that run per
+-- row set no search_path of their own (that costs a setting's save and restore, about 7 us, per
+-- call, and keeps a SQL function from being inlined): the SQL validators, which are inlined into
+-- the caller's query, name their operators with OPERATOR(pg_catalog.x); the PL/pgSQL ones name
+-- functions and types in full and leave operators to the caller's search_path, where pg_catalog
+-- comes first unless the caller puts it later (docs/hosted.md). The other functions pin
+-- search_path to pg_catalog.
+
+DO $idconv_portable$
+DECLARE
+    target constant text := pg_catalog.current_schema();
+    crypto text;
+    pairs text;
+    encoding constant text := pg_catalog.getdatabaseencoding();
+    fold_from text := '';
+    fold_to text := '';
+    fold_multi text := 'folded';
+    entry text[];
+    ch text;
+    stmt text;
+    -- Latin letters slugify spells in ASCII: the table of src/core/tables/latin_fold.inc
+    -- (Unicode 14.0.0), code point in hex and its spelling. The differential test runs slugify
+    -- over every entry against the extension.
+    latin_fold constant text :=
+        'C0:a C1:a C2:a C3:a C4:a C5:a C6:ae C7:c C8:e C9:e CA:e CB:e CC:i CD:i CE:i CF:i D0:d D1:n '
+        'D2:o D3:o D4:o D5:o D6:o D8:o D9:u DA:u DB:u DC:u DD:y DE:th DF:ss E0:a E1:a E2:a E3:a E4:a '
+        'E5:a E6:ae E7:c E8:e E9:e EA:e EB:e EC:i ED:i EE:i EF:i F0:d F1:n F2:o F3:o F4:o F5:o F6:o '
+        'F8:o F9:u FA:u FB:u FC:u FD:y FE:th FF:y 100:a 101:a 102:a 103:a 104:a 105:a 106:c 107:c '
+        '108:c 109:c 10A:c 10B:c 10C:c 10D:c 10E:d 10F:d 110:d 111:d 112:e 113:e 114:e 115:e 116:e '
+        '117:e 118:e 119:e 11A:e 11B:e 11C:g 11D:g 11E:g 11F:g 120:g 121:g 122:g 123:g 124:h 125:h '
+        '126:h 127:h 128:i 129:i 12A:i 12B:i 12C:i 12D:i 12E:i 12F:i 130:i 131:i 132:ij 133:ij 134:j '
+        '135:j 136:k 137:k 138:k 139:l 13A:l 13B:l 13C:l 13D:l 13E:l 13F:l 140:l 141:l 142:l 143:n '
+        '144:n 145:n 146:n 147:n 148:n 149:n 14A:ng 14B:ng 14C:o 14D:o 14E:o 14F:o 150:o 151:o '
+        '152:oe 153:oe 154:r 155:r 156:r 157:r 158:r 159:r 15A:s 15B:s 15C:s 15D:s 15E:s 15F:s 160:s '
+        '161:s 162:t 163:t 164:t 165:t 166:t 167:t 168:u 169:u 16A:u 16B:u 16C:u 16D:u 16E:u 16F:u '
+        '170:u 171:u 172:u 173:u 174:w 175:w 176:y 177:y 178:y 179:z 17A:z 17B:z 17C:z 17D:z 17E:z '
+        '17F:s 180:b 181:b 182:b 183:b 187:c 188:c 18A:d 18B:d 18C:d 191:f 192:f 193:g 195:hv 197:i '
+        '198:k 199:k 19A:l 19D:n 19E:n 1A0:o 1A1:o 1A4:p 1A5:p 1AB:t 1AC:t 1AD:t 1AE:t 1AF:u 1B0:u '
+        '1B2:v 1B3:y 1B4:y 1B5:z 1B6:z 1C4:dz 1C5:dz 1C6:dz 1C7:lj 1C8:lj 1C9:lj 1CA:nj 1CB:nj '
+        '1CC:nj 1CD:a 1CE:a 1CF:i 1D0:i 1D1:o 1D2:o 1D3:u 1D4:u 1D5:u 1D6:u 1D7:u 1D8:u 1D9:u 1DA:u '
+        '1DB:u 1DC:u 1DE:a 1DF:a 1E0:a 1E1:a 1E6:g 1E7:g 1E8:k 1E9:k 1EA:o 1EB:o 1EC:o 1ED:o 1F0:j '
+        '1F1:dz 1F2:dz 1F3:dz 1F4:g 1F5:g 1F8:n 1F9:n 1FA:a 1FB:a 200:a 201:a 202:a 203:a 204:e '
+        '205:e 206:e 207:e 208:i 209:i 20A:i 20B:i 20C:o 20D:o 20E:o 20F:o 210:r 211:r 212:r 213:r '
+        '214:u 215:u 216:u 217:u 218:s 219:s 21A:t 21B:t 21E:h 21F:h 221:d 226:a 227:a 228:e 229:e '
+        '22A:o 22B:o 22C:o 22D:o 22E:o 22F:o 230:o 231:o 232:y 233:y 234:l 235:n 236:t 237:j 23A:a '
+        '23B:c 23C:c 23D:l 23E:t 23F:s 240:z 243:b 244:u 246:e 247:e 248:j 249:j 24A:q 24B:q 24C:r '
+        '24D:r 24E:y 24F:y 1E00:a 1E01:a 1E02:b 1E03:b 1E04:b 1E05:b 1E06:b 1E07:b 1E08:c 1E09:c '
+        '1E0A:d 1E0B:d 1E0C:d 1E0D:d 1E0E:d 1E0F:d 1E10:d 1E11:d 1E12:d 1E13:d 1E14:e 1E15:e 1E16:e '
+        '1E17:e 1E18:e 1E19:e 1E1A:e 1E1B:e 1E1C:e 1E1D:e 1E1E:f 1E1F:f 1E20:g 1E21:g 1E22:h 1E23:h '
+        '1E24:h 1E25:h 1E26:h 1E27:h 1E28:h 1E29:h 1E2A:h 1E2B:h 1E2C:i 1E2D:i 1E2E:i 1E2F:i 1E30:k '
+        '1E31:k 1E32:k 1E33:k 1E34:k 1E35:k 1E36:l 1E37:l 1E38:l 1E39:l 1E3A:l 1E3B:l 1E3C:l 1E3D:l '
+        '1E3E:m 1E3F:m 1E40:m 1E41:m 1E42:m 1E43:m 1E44:n 1E45:n 1E46:n 1E47:n 1E48:n 1E49:n 1E4A:n '
+        '1E4B:n 1E4C:o 1E4D:o 1E4E:o 1E4F:o 1E50:o 1E51:o 1E52:o 1E53:o 1E54:p 1E55:p 1E56:p 1E57:p '
+        '1E58:r 1E59:r 1E5A:r 1E5B:r 1E5C:r 1E5D:r 1E5E:r 1E5F:r 1E60:s 1E61:s 1E62:s 1E63:s 1E64:s '
+        '1E65:s 1E66:s 1E67:s 1E68:s 1E69:s 1E6A:t 1E6B:t 1E6C:t 1E6D:t 1E6E:t 1E6F:t 1E70:t 1E71:t '
+        '1E72:u 1E73:u 1E74:u 1E75:u 1E76:u 1E77:u 1E78:u 1E79:u 1E7A:u 1E7B:u 1E7C:v 1E7D:v 1E7E:v '
+        '1E7F:v 1E80:w 1E81:w 1E82:w 1E83:w 1E84:w 1E85:w 1E86:w 1E87:w 1E88:w 1E89:w 1E8A:x 1E8B:x '
+        '1E8C:x 1E8D:x 1E8E:y 1E8F:y 1E90:z 1E91:z 1E92:z 1E93:z 1E94:z 1E95:z 1E96:h 1E97:t 1E98:w '
+        '1E99:y 1E9A:a 1E9B:s 1E9C:s 1E9D:s 1E9E:ss 1EA0:a 1EA1:a 1EA2:a 1EA3:a 1EA4:a 1EA5:a 1EA6:a '
+        '1EA7:a 1EA8:a 1EA9:a 1EAA:a 1EAB:a 1EAC:a 1EAD:a 1EAE:a 1EAF:a 1EB0:a 1EB1:a 1EB2:a 1EB3:a '
+        '1EB4:a 1EB5:a 1EB6:a 1EB7:a 1EB8:e 1EB9:e 1EBA:e 1EBB:e 1EBC:e 1EBD:e 1EBE:e 1EBF:e 1EC0:e '
+        '1EC1:e 1EC2:e 1EC3:e 1EC4:e 1EC5:e 1EC6:e 1EC7:e 1EC8:i 1EC9:i 1ECA:i 1ECB:i 1ECC:o 1ECD:o '
+        '1ECE:o 1ECF:o 1ED0:o 1ED1:o 1ED2:o 1ED3:o 1ED4:o 1ED5:o 1ED6:o 1ED7:o 1ED8:o 1ED9:o 1EDA:o '
+        '1EDB:o 1EDC:o 1EDD:o 1EDE:o 1EDF:o 1EE0:o 1EE1:o 1EE2:o 1EE3:o 1EE4:u 1EE5:u 1EE6:u 1EE7:u '
+        '1EE8:u 1EE9:u 1EEA:u 1EEB:u 1EEC:u 1EED:u 1EEE:u 1EEF:u 1EF0:u 1EF1:u 1EF2:y 1EF3:y 1EF4:y '
+        '1EF5:y 1EF6:y 1EF7:y 1EF8:y 1EF9:y 1EFA:ll 1EFB:ll ';
+    -- What each generator declares and runs to make an id: the CUID2 construction, with c_time
+    -- set and {letter}, {salt}, {counter36} (the counter in base 36) and {fingerprint} standing
+    -- for its other inputs;
+    -- head is what comes before the id ('' or a prefix and "_"). Written for few statements:
+    -- in PL/pgSQL a statement costs more than a function call inside one.
+    construct_variables constant text := $m$
+    c_time pg_catalog.int8;
+    c_counter pg_catalog.int8;
+    c_length pg_catalog.int4;
+    head pg_catalog.text;
+    r pg_catalog.text;
+    x pg_catalog.text;
+    d_lo pg_catalog.numeric;
+    f pg_catalog.float8;
+    q pg_catalog.numeric;
+    parts pg_catalog.int8[];
+    s pg_catalog.text := '';$m$;
+    -- The inputs, from pgcrypto's CSPRNG in one call: 32 bits for the letter (each letter's odds
+    -- off by at most 2^-27), 24 for the counter, whose base-36 digits are "1" and six random hex
+    -- digits (a number from 36^6 to 2 * 36^6), 128 for the fingerprint, 4 per salt character.
+    -- Drawn per call, not kept per process: see docs/hosted.md, "Differences".
+    random_inputs constant text := $m$
+    r := pg_catalog.encode(@crypto@.gen_random_bytes(24 + (c_length + 1) / 2), 'hex');
+    c_time := pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) * 1000)::pg_catalog.int8;$m$;
+    random_letter constant text :=
+        $m$pg_catalog.substr('abcdefghijklmnopqrstuvwxyz', (('x' || pg_catalog.substr(r, 1, 8))::pg_catalog.bit(32)::pg_catalog.int8 % 26)::pg_catalog.int4 + 1, 1)$m$;
+    random_salt constant text := $m$pg_catalog.substr(r, 49, c_length)$m$;
+    random_fingerprint constant text := $m$pg_catalog.substr(r, 17, 32)$m$;
+    random_counter36 constant text := $m$('1' || pg_catalog.substr(r, 9, 6))$m$;
+    construct constant text := $m$
+    x := pg_catalog.encode(@crypto@.digest(
+             -- base36(time): 8 digits from 1972 to 2059
+             CASE WHEN c_time >= 78364164096 AND c_time < 2821109907456
+                  THEN pg_catalog.encode(@pairs4:c_time@, 'escape')
+                  ELSE @schema@._idconv_base36(c_time) END
+             || {salt}
+             || {counter36}
+             || {fingerprint}, 'sha3-512'), 'hex');
+    -- The digest's leading 112 bits (168 for ids over 16 characters, 224 over 24): the digest
+    -- lies in [d_lo, d_lo + 2^400 - 1] (2^344 - 1, 2^288 - 1).
+    d_lo := @top_number2:x@ + CASE WHEN c_length > 16 THEN @top_piece3:x@ ELSE 0 END
+            + CASE WHEN c_length > 24 THEN @top_piece4:x@ ELSE 0 END;
+    -- log36 of the digest, from its leading 56 bits: its count of digits is floor(f) + 1 unless
+    -- f is within 1e-9 of a whole number, or the leading bits are too few to tell.
+    f := CASE WHEN pg_catalog.substr(x, 1, 6) <> '000000'
+              THEN (pg_catalog.ln(('x' || pg_catalog.substr(x, 1, 14))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.float8)
+                    + 456 * 0.6931471805599453::pg_catalog.float8) / 3.58351893845611::pg_catalog.float8
+              ELSE 0 END;
+    IF f - pg_catalog.floor(f) > 1e-9 AND f - pg_catalog.floor(f) < 1 - 1e-9 THEN
+        -- The reference drops the first digit, then takes substring(1, length) of the rest, which
+        -- skips one more: the body is digits 2 .. length, the last length - 1 digits of the
+        -- leading length + 1. Both ends of the interval must give the same ones.
+        q := pg_catalog.div(d_lo, (@powers36@)[pg_catalog.floor(f)::pg_catalog.int4 - c_length + 1]);
+        IF q = pg_catalog.div(d_lo + CASE WHEN c_length > 24 THEN @two_288_less_one@
+                                          WHEN c_length > 16 THEN @two_344_less_one@ ELSE @two_400_less_one@ END,
+                              (@powers36@)[pg_catalog.floor(f)::pg_catalog.int4 - c_length + 1]) THEN
+            -- Its last 36 digits in three pieces of 12 (fewer when fewer are needed), of which
+            -- right() keeps the last length - 1.
+            parts := ARRAY[pg_catalog.mod(q, 4738381338321616896::pg_catalog.numeric)::pg_catalog.int8,
+                           CASE WHEN c_length > 13 THEN pg_catalog.mod(pg_catalog.div(q, 4738381338321616896::pg_catalog.numeric), 4738381338321616896::pg_catalog.numeric)::pg_catalog.int8 END,
+                           CASE WHEN c_length > 25 THEN pg_catalog.mod(pg_catalog.div(q, 22452257707354557240087211123792674816::pg_catalog.numeric), 4738381338321616896::pg_catalog.numeric)::pg_catalog.int8 END];
+            RETURN head || {letter} || pg_catalog.right(pg_catalog.encode(
+                CASE WHEN c_length <= 13 THEN ''::pg_catalog.bytea
+                     WHEN c_length <= 17 THEN @pairs2:parts[2]@
+                     WHEN c_length <= 25 THEN @pairs6:parts[2]@
+                     ELSE @pairs4:parts[3]@ || @pairs6:parts[2]@ END
+                || @pairs6:parts[1]@, 'escape'), c_length - 1);
+        END IF;
+    END IF;
+    -- Otherwise (odds about 2^-24): every digit of the whole digest. One that small gives an id
+    -- shorter than asked when there are not enough digits (odds about 2^-337), as the reference.
+    d_lo := @digest_number:x@;
+    WHILE d_lo > 0 LOOP
+        s := pg_catalog.substr('0123456789abcdefghijklmnopqrstuvwxyz', pg_catalog.mod(d_lo, 36::pg_catalog.numeric)::pg_catalog.int4 + 1, 1) || s;
+        d_lo := pg_catalog.div(d_lo, 36::pg_catalog.numeric);
+    END LOOP;
+    IF s = '' THEN
+        s := '0';
+    END IF;
+    RETURN head || {letter} || pg_catalog.substr(s, 3, c_length - 1);$m$;
+    statements text[] := ARRAY[
+
+-- Internal helpers -------------------------------------------------------------------------------
+
+-- A caller's value as the extension's messages show it: at most 80 bytes, cut on a character
+-- boundary, "..." when cut.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_shown(value text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cut text;
+BEGIN
+    IF octet_length(value) <= 80 THEN
+        RETURN value;
+    END IF;
+    cut := left(value, 80);
+    WHILE octet_length(cut) > 80 LOOP
+        cut := left(cut, -1);
+    END LOOP;
+    RETURN cut || '...';
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_shown(text) IS
+'idconv portable: a value as messages show it, cut to 80 bytes'
+$s$,
+
+-- A non-negative bigint in base 36, as JavaScript's toString(36) writes it. Inlined into its
+-- caller (a SQL function of one expression).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_base36(v bigint)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+SELECT COALESCE(NULLIF(pg_catalog.ltrim(pg_catalog.encode(
+           pg_catalog.substring(@pairs@, ((v OPERATOR(pg_catalog./) 4738381338321616896::pg_catalog.int8)::pg_catalog.int4
+                                          OPERATOR(pg_catalog.*) 2 OPERATOR(pg_catalog.+) 2), 1)
+           OPERATOR(pg_catalog.||) @pairs6:(v OPERATOR(pg_catalog.%) 4738381338321616896::pg_catalog.int8)@,
+           'escape'), '0'), ''), '0')
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_base36(bigint) IS
+'idconv portable: a non-negative bigint in base 36'
+$s$,
+
+-- The CUID2 construction, as src/core/cuid2.cpp (and @paralleldrive/cuid2 3.3.0) make it:
+--   letter + base36(SHA3-512(base36(time_ms) || salt || base36(counter) || fingerprint))[2 .. length]
+-- with the digest read as a big-endian integer. The block writes it out (@construct@) in each
+-- generator, so that an id costs one PL/pgSQL call; this function runs the same statements on
+-- given inputs, and is checked against test/unit/vectors/cuid2.tsv, the vectors the extension's
+-- unit tests check.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_cuid2_construct(letter text, time_ms bigint, salt text,
+                                                           counter bigint, fingerprint text, length int)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    @construct_variables@
+BEGIN
+    IF length OPERATOR(pg_catalog.<) 2 OR length OPERATOR(pg_catalog.>) 32 THEN
+        RAISE EXCEPTION 'CUID2 length % is out of range', length
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The length must be between 2 and 32.';
+    END IF;
+    IF time_ms OPERATOR(pg_catalog.<) 0 OR counter OPERATOR(pg_catalog.<) 0 THEN
+        RAISE EXCEPTION 'the time and the counter of a CUID2 must not be negative'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    c_time := time_ms;
+    c_counter := counter;
+    c_length := length;
+    head := '';
+    @construct@
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_cuid2_construct(text, bigint, text, bigint, text, int) IS
+'idconv portable: the CUID2 construction from its inputs (letter, time in ms, salt, counter, fingerprint, length)'
+$s$,
+
+-- CUID2 -----------------------------------------------------------------------------------------
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_cuid2(length int DEFAULT 24)
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    @construct_variables@
+BEGIN
+    IF length OPERATOR(pg_catalog.<) 2 OR length OPERATOR(pg_catalog.>) 32 THEN
+        RAISE EXCEPTION 'CUID2 length % is out of range', length
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The length must be between 2 and 32.';
+    END IF;
+    c_length := length;
+    head := '';
+    @random_inputs@
+    @construct_random@
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_cuid2(int) IS
+'A new CUID2 of the given length (2 to 32, default 24), made as @paralleldrive/cuid2 makes it, from a CSPRNG'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_cuid2(id text, min_length int DEFAULT 2, max_length int DEFAULT 32)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+SELECT ((id COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z][0-9a-z]+$')::pg_catalog.int4
+        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(id) OPERATOR(pg_catalog.>=) min_length)::pg_catalog.int4
+        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(id) OPERATOR(pg_catalog.<=) max_length)::pg_catalog.int4)
+       OPERATOR(pg_catalog.=) 3
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_cuid2(text, int, int) IS
+'True when id matches ^[a-z][0-9a-z]+$ and its length is within [min_length, max_length]; never raises'
+$s$,
+
+-- Prefixed ids ------------------------------------------------------------------------------------
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_valid_prefix(prefix text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+-- The first 64 characters decide: a longer text is not one. (No bounded repetition in the
+-- pattern: PostgreSQL's regular expressions expand it into a much slower automaton.)
+SELECT ((pg_catalog.left(prefix, 64) COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z](?:[a-z_]*[a-z])?$')::pg_catalog.int4
+        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(pg_catalog.left(prefix, 64)) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
+       OPERATOR(pg_catalog.=) 2
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_valid_prefix(text) IS
+'True when prefix follows the TypeID prefix grammar: 1 to 63 characters of [a-z_], first and last a letter; never raises'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_prefixed_id(prefix text, body_length int DEFAULT 16)
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    @construct_variables@
+BEGIN
+    IF NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A prefix is 1 to 63 characters of lowercase a-z and "_", and starts and ends with a letter.';
+    END IF;
+    IF body_length OPERATOR(pg_catalog.<) 2 OR body_length OPERATOR(pg_catalog.>) 32 THEN
+        RAISE EXCEPTION 'body length % is out of range', body_length
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'The length must be between 2 and 32.';
+    END IF;
+    c_length := body_length;
+    head := prefix OPERATOR(pg_catalog.||) '_';
+    @random_inputs@
+    @construct_random@
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_prefixed_id(text, int) IS
+'A new prefixed id: prefix, "_", and a CUID2 body of body_length characters (2 to 32, default 16)'
+$s$,
+
+-- A prefixed id is at most 96 bytes (63 + 1 + 32). The body has no "_", so the "_" before it is
+-- the last one. With a prefix given (a CHECK's usual form) the id must be that prefix, "_" and a
+-- body: one pattern made from the prefix, which is letters and "_" once it is valid.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_prefixed_id(id text, prefix text DEFAULT NULL, body_length int DEFAULT 16)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+SELECT CASE
+    WHEN id IS NULL OR body_length IS NULL THEN NULL
+    WHEN prefix IS NULL THEN
+        pg_catalog.octet_length(id) OPERATOR(pg_catalog.<=) 96
+        AND body_length OPERATOR(pg_catalog.>=) 2 AND body_length OPERATOR(pg_catalog.<=) 32
+        AND pg_catalog.octet_length(pg_catalog.split_part(id, '_', -1)) OPERATOR(pg_catalog.=) body_length
+        AND (pg_catalog.octet_length(id) OPERATOR(pg_catalog.-) body_length) OPERATOR(pg_catalog.<=) 64
+        AND id COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z](?:[a-z_]*[a-z])?_[a-z][0-9a-z]+$'
+    ELSE
+        pg_catalog.octet_length(id) OPERATOR(pg_catalog.=) ((pg_catalog.octet_length(prefix)::pg_catalog.int8 OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog.+) body_length)
+        AND body_length OPERATOR(pg_catalog.>=) 2 AND body_length OPERATOR(pg_catalog.<=) 32
+        AND @schema@.is_valid_prefix(prefix)
+        AND id COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) ((('^' OPERATOR(pg_catalog.||) prefix) OPERATOR(pg_catalog.||) '_[a-z][0-9a-z]+$') COLLATE pg_catalog."C")
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_prefixed_id(text, text, int) IS
+'True when id is a valid prefix, "_", and a CUID2 body of exactly body_length characters, with that prefix when one is given (NULL: any prefix); never raises'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.prefixed_id_prefix(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    body_length constant int := pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(id, 97), '_', -1));
+BEGIN
+    IF @schema@.is_prefixed_id(id, NULL, body_length) THEN
+        RETURN pg_catalog.left(id, -(body_length + 1));
+    END IF;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.prefixed_id_prefix(text) IS
+'The prefix of a prefixed id (the part before the last "_"), or NULL when id is not a prefixed id'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.prefixed_id_body(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    body constant text := pg_catalog.split_part(pg_catalog.left(id, 97), '_', -1);
+BEGIN
+    IF @schema@.is_prefixed_id(id, NULL, pg_catalog.octet_length(body)) THEN
+        RETURN body;
+    END IF;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.prefixed_id_body(text) IS
+'The CUID2 body of a prefixed id (the part after the last "_"), or NULL when id is not a prefixed id'
+$s$,
+
+-- Canonical subject ids ----------------------------------------------------------------------------
+
+-- SHA-1 over the namespace's 16 bytes and the name's bytes in the database encoding
+-- (convert_to(…, 'SQL_ASCII') hands them over unconverted).
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuidv5(namespace uuid, name text)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    h constant bytea := @crypto@.digest(pg_catalog.uuid_send(namespace) OPERATOR(pg_catalog.||)
+                                        pg_catalog.convert_to(name, 'SQL_ASCII'), 'sha1');
+BEGIN
+    RETURN @v5_of:h@;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuidv5(uuid, text) IS
+'RFC 9562 UUIDv5: SHA-1 over the namespace and the bytes of name in the database encoding; equals uuid-ossp''s uuid_generate_v5'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.normalize_subject(subject text, namespace uuid)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    h bytea;
+BEGIN
+    IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'subject must not be empty'
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'An empty subject names nobody, so it has no canonical id.';
+    END IF;
+    IF @is_uuid_text:subject@ THEN
+        RETURN pg_catalog.uuid_in(pg_catalog.textout(subject));
+    END IF;
+    h := @crypto@.digest(pg_catalog.uuid_send(namespace) OPERATOR(pg_catalog.||)
+                         pg_catalog.convert_to(subject, 'SQL_ASCII'), 'sha1');
+    RETURN @v5_of:h@;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.normalize_subject(text, uuid) IS
+'The canonical subject id: a subject in the 36-character UUID form (any case) as that UUID, any other as uuidv5(namespace, subject), bytes as given; an empty subject is an error'
+$s$,
+
+-- The namespace from idconv.subject_namespace, or the extension's error for it.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_namespace()
+RETURNS uuid
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+    value constant text := pg_catalog.current_setting('idconv.subject_namespace', true);
+BEGIN
+    IF value IS NULL OR value OPERATOR(pg_catalog.=) '' THEN
+        RAISE EXCEPTION 'idconv.subject_namespace is not set'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Subjects that are not UUIDs are mapped to UUIDv5 in this namespace.',
+                  HINT = pg_catalog.format('Choose a namespace UUID once and keep it: ALTER DATABASE %s SET idconv.subject_namespace = ''<namespace uuid>''; then reconnect.',
+                                           pg_catalog.quote_ident(pg_catalog.current_database()));
+    END IF;
+    IF NOT @is_uuid_text:value@ THEN
+        RAISE EXCEPTION 'invalid value for idconv.subject_namespace: "%"', value
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The namespace must be a UUID in its 36-character form.',
+                  HINT = pg_catalog.format('Choose a namespace UUID once and keep it: ALTER DATABASE %s SET idconv.subject_namespace = ''<namespace uuid>''; then reconnect.',
+                                           pg_catalog.quote_ident(pg_catalog.current_database()));
+    END IF;
+    RETURN pg_catalog.uuid_in(pg_catalog.textout(value));
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_namespace() IS
+'idconv portable: the namespace UUID from idconv.subject_namespace, or an error saying how to set it'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.normalize_subject(subject text)
+RETURNS uuid
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    namespace constant text := pg_catalog.current_setting('idconv.subject_namespace', true);
+    h bytea;
+BEGIN
+    -- An empty subject is the caller's mistake whatever the setting says: reported first.
+    IF pg_catalog.octet_length(subject) OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'subject must not be empty'
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = 'An empty subject names nobody, so it has no canonical id.';
+    END IF;
+    -- A setting that is not a namespace: _idconv_namespace() says so.
+    IF NOT COALESCE(@is_uuid_text:namespace@, false) THEN
+        RETURN @schema@.normalize_subject(subject, @schema@._idconv_namespace());
+    END IF;
+    IF @is_uuid_text:subject@ THEN
+        RETURN pg_catalog.uuid_in(pg_catalog.textout(subject));
+    END IF;
+    h := @crypto@.digest(pg_catalog.decode(pg_catalog.replace(namespace, '-', ''), 'hex') OPERATOR(pg_catalog.||)
+                         pg_catalog.convert_to(subject, 'SQL_ASCII'), 'sha1');
+    RETURN @v5_of:h@;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.normalize_subject(text) IS
+'normalize_subject(subject, namespace) with the namespace from the setting idconv.subject_namespace'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.sha1_subject_uuid(subject text)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    h constant bytea := @crypto@.digest(pg_catalog.convert_to(subject, 'SQL_ASCII'), 'sha1');
+BEGIN
+    RETURN @v5_of:h@;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.sha1_subject_uuid(text) IS
+'SHA-1 of the bare subject (no namespace), first 16 bytes, version 5 and RFC variant bits set: for matching rows stored by apps that used this mapping'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_version(uuid)
+RETURNS int
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant bytea := pg_catalog.uuid_send($1);
+BEGIN
+    IF (pg_catalog.get_byte(b, 8) OPERATOR(pg_catalog.&) 192) OPERATOR(pg_catalog.<>) 128 THEN
+        RETURN NULL;
+    END IF;
+    RETURN pg_catalog.get_byte(b, 6) OPERATOR(pg_catalog.>>) 4;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_version(uuid) IS
+'The version field of a UUID of the RFC 9562 variant, NULL for other variants (such as the nil and max UUIDs)'
+$s$,
+
+-- The request's subject: the sub of request.jwt.claims, else request.jwt.claim.sub, else the
+-- setting named by idconv.subject_setting. Claims that are not JSON raise PostgreSQL's own json
+-- error (22P02, as the extension's): catching it to reword it would take a subtransaction, which
+-- a parallel worker (where a policy's current_subject_id() may run) cannot start.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.current_subject_id()
+RETURNS uuid
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+    claims constant text := pg_catalog.current_setting('request.jwt.claims', true);
+    j json;
+    sub text;
+    setting text;
+BEGIN
+    IF claims OPERATOR(pg_catalog.<>) '' THEN
+        j := pg_catalog.json_in(pg_catalog.textout(claims));
+        -- json_in keeps escapes as written; reading a member decodes them, and a \u0000 anywhere
+        -- would then be PostgreSQL's 22P05. The extension reports it as unreadable claims (22P02).
+        IF pg_catalog.strpos(claims, '\u0000') > 0 AND claims ~ '(^|[^\\])(\\\\)*\\u0000' THEN
+            RAISE EXCEPTION 'request.jwt.claims is not valid JSON'
+                USING ERRCODE = 'invalid_text_representation', DETAIL = '\u0000 cannot be converted to text.';
+        END IF;
+        IF pg_catalog.json_typeof(j) OPERATOR(pg_catalog.<>) 'object' THEN
+            RAISE EXCEPTION 'request.jwt.claims is not a JSON object' USING ERRCODE = 'invalid_text_representation';
+        END IF;
+        CASE pg_catalog.json_typeof(j OPERATOR(pg_catalog.->) 'sub')
+            WHEN 'string' THEN
+                sub := j OPERATOR(pg_catalog.->>) 'sub';
+            WHEN 'null' THEN
+                NULL;
+            ELSE
+                IF (j OPERATOR(pg_catalog.->) 'sub') IS NOT NULL THEN
+                    RAISE EXCEPTION 'the "sub" claim in request.jwt.claims is not a JSON string'
+                        USING ERRCODE = 'invalid_text_representation';
+                END IF;
+        END CASE;
+    END IF;
+    IF sub IS NULL OR sub OPERATOR(pg_catalog.=) '' THEN
+        sub := NULLIF(pg_catalog.current_setting('request.jwt.claim.sub', true), '');
+    END IF;
+    IF sub IS NULL THEN
+        setting := pg_catalog.current_setting('idconv.subject_setting', true);
+        IF setting OPERATOR(pg_catalog.<>) '' THEN
+            sub := NULLIF(pg_catalog.current_setting(setting, true), '');
+        END IF;
+    END IF;
+    IF sub IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN @schema@.normalize_subject(sub, @schema@._idconv_namespace());
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.current_subject_id() IS
+'The canonical id of the request''s subject: the sub of request.jwt.claims, else request.jwt.claim.sub, else the setting named by idconv.subject_setting, normalized with normalize_subject(text); NULL when there is none'
+$s$,
+
+-- An older install's two-argument version would make calls ambiguous.
+$s$
+DO $drop$ BEGIN
+    IF pg_catalog.to_regprocedure('@schema@._idconv_row_key(oid, anyelement)') IS NOT NULL THEN
+        DROP FUNCTION @schema@._idconv_row_key(oid, anyelement);
+    END IF;
+END $drop$
+$s$,
+
+-- The primary key of a row as the extension's messages show it: "(a, b)=(1, x)", the columns in
+-- the key's order. With check_privileges, NULL when the caller may not read the key: row-level
+-- security applies to it, or it lacks SELECT on the table and on some key column (as
+-- PostgreSQL's own messages decide).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_row_key(rel oid, r anyelement, check_privileges boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    names text := '';
+    vals text := '';
+    k record;
+    v text;
+    found_key boolean := false;
+BEGIN
+    FOR k IN SELECT a.attname, a.attnum FROM pg_index i
+             CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, n)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.attnum
+             WHERE i.indrelid = rel AND i.indisprimary AND u.n <= i.indnkeyatts ORDER BY u.n LOOP
+        IF NOT found_key AND check_privileges THEN
+            IF row_security_active(rel) THEN
+                RETURN NULL;
+            END IF;
+            IF NOT has_table_privilege(rel, 'SELECT') AND EXISTS (
+                   SELECT 1 FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS u(attnum, n)
+                   WHERE i.indrelid = rel AND i.indisprimary AND u.n <= i.indnkeyatts
+                     AND NOT has_column_privilege(rel, u.attnum, 'SELECT')) THEN
+                RETURN NULL;
+            END IF;
+        END IF;
+        found_key := true;
+        EXECUTE format('SELECT CASE WHEN ($1).%1$I IS NULL THEN NULL ELSE format(''%%s'', ($1).%1$I) END', k.attname)
+            INTO v USING r;
+        IF names <> '' THEN
+            names := names || ', ';
+            vals := vals || ', ';
+        END IF;
+        names := names || quote_ident(k.attname);
+        vals := vals || coalesce(v, 'null');
+    END LOOP;
+    IF names = '' THEN
+        RETURN '(no primary key)';
+    END IF;
+    RETURN format('(%s)=(%s)', names, vals);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_row_key(oid, anyelement, boolean) IS
+'idconv portable: the primary key of a row of the table, as messages show it; NULL when checking privileges and the caller may not read it'
+$s$,
+
+-- The detail of an owner admin's override: the row's key only when the caller may read it. (The
+-- extension also writes the key to the server log in any case; PL/pgSQL has one detail for both.)
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_override_detail(rel oid, r anyelement, old_owner uuid, new_owner uuid, admin_role text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key constant text := @schema@._idconv_row_key(rel, r, true);
+    change constant text := format('owner %s -> %s, by role "%s" (a member of "%s").', coalesce(old_owner::text, 'null'),
+                                   coalesce(new_owner::text, 'null'), current_user, admin_role);
+BEGIN
+    IF key IS NULL THEN
+        RETURN upper(left(change, 1)) || substr(change, 2);
+    END IF;
+    RETURN format('Row %s: %s', key, change);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_override_detail(oid, anyelement, uuid, uuid, text) IS
+'idconv portable: the detail of the message logged when an owner admin sets an owner'
+$s$,
+
+-- Whether an UPDATE changed a column of the partition key of any table rel is a partition of.
+-- Expression keys are not checked.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_partition_key_changed(rel oid, was jsonb, now_ jsonb)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT EXISTS (
+    SELECT 1 FROM pg_class c
+    CROSS JOIN LATERAL pg_partition_ancestors(rel) p
+    JOIN pg_partitioned_table pt ON pt.partrelid = p.relid
+    JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = ANY (pt.partattrs::int2[])
+    WHERE c.oid = rel AND c.relispartition AND p.relid <> rel
+      AND ((was -> a.attname::text) IS DISTINCT FROM (now_ -> a.attname::text)
+           OR (was ->> a.attname::text) IS DISTINCT FROM (now_ ->> a.attname::text)))
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_partition_key_changed(oid, jsonb, jsonb) IS
+'idconv portable: whether an update changed a partition key column of a table the relation is a partition of'
+$s$,
+
+-- The checks the extension's triggers make before anything else: the named column exists; the
+-- trigger is fired as its function requires and declared for INSERT and UPDATE of every column.
+-- The triggers raise the errors themselves, so that the errors carry no extra context.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_trigger_column(rel oid, column_name text)
+RETURNS int
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n int;
+BEGIN
+    SELECT a.attnum INTO n FROM pg_attribute a
+    WHERE a.attrelid = rel AND a.attname = column_name AND a.attnum > 0 AND NOT a.attisdropped;
+    RETURN n;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_trigger_column(oid, text) IS
+'idconv portable: the number of a user column of the table, NULL when it has none of that name'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_trigger_fired_right(rel oid, trigger_name name, want_when text,
+                                                               fired_when text, fired_level text, fired_op text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    SELECT tgtype, tgattr INTO t FROM pg_trigger WHERE tgrelid = rel AND tgname = trigger_name;
+    -- tgtype: 4 INSERT, 16 UPDATE; tgattr lists the columns of UPDATE OF.
+    RETURN fired_when = want_when AND fired_level = 'ROW' AND fired_op IN ('INSERT', 'UPDATE')
+           AND (t.tgtype & 20) = 20 AND cardinality(t.tgattr::int2[]) = 0;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_trigger_fired_right(oid, name, text, text, text, text) IS
+'idconv portable: whether a row trigger fired at the time its function requires and is declared for INSERT and UPDATE of every column'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.stamp_subject()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    col pg_catalog.text;
+    att record;
+    base pg_catalog.oid;
+    admin_role pg_catalog.text := pg_catalog.current_setting('idconv.owner_admin_role', true);
+    admin pg_catalog.bool := false;
+    old_v pg_catalog.uuid;
+    new_v pg_catalog.uuid;
+    subject pg_catalog.uuid;
+    was pg_catalog.jsonb;
+    now_ pg_catalog.jsonb;
+    self record;
+    later pg_catalog.bool;
+    twin pg_catalog.bool;
+    -- Rows this statement updated in a partition where a later BEFORE trigger could move them:
+    -- "<statement>|<md5 of partition and old row> ..." (see the AFTER DELETE check below).
+    tag pg_catalog.text;
+    pending pg_catalog.text;
+    mark pg_catalog.text;
+    p pg_catalog.int4;
+BEGIN
+    IF TG_WHEN = 'AFTER' THEN
+        SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable INTO self
+        FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
+        -- tgtype: 1 ROW, 4 INSERT, 8 DELETE, 16 UPDATE.
+        IF TG_LEVEL <> 'ROW' OR (self.tgtype & 28) <> 28 OR pg_catalog.cardinality(self.tgattr::pg_catalog.int2[]) <> 0
+           OR self.has_when OR self.tgdeferrable THEN
+            RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW, or AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW'
+                USING ERRCODE = 'trigger_protocol_violated',
+                      DETAIL = 'The AFTER trigger must not be deferrable nor have a WHEN condition: it checks every row when the statement ends.';
+        END IF;
+    ELSIF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'BEFORE', TG_WHEN, TG_LEVEL, TG_OP) THEN
+        RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW'
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Declare it BEFORE INSERT OR UPDATE ... FOR EACH ROW, and again AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.';
+    END IF;
+    IF TG_NARGS <> 1 THEN
+        RAISE EXCEPTION 'trigger "%" on "%" gives stamp_subject() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the owner column''s name: EXECUTE FUNCTION stamp_subject(''owner_subject_id'').';
+    END IF;
+    col := TG_ARGV[0];
+    SELECT a.atttypid AS typ, a.attgenerated INTO att FROM pg_catalog.pg_attribute a
+    WHERE a.attrelid = TG_RELID AND a.attnum = @schema@._idconv_trigger_column(TG_RELID, col);
+    IF att.typ IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = pg_catalog.format('Trigger "%s" names it as the owner column for stamp_subject().', TG_NAME);
+    END IF;
+    base := att.typ;
+    WHILE (SELECT t.typtype = 'd' FROM pg_catalog.pg_type t WHERE t.oid = base) LOOP
+        base := (SELECT t.typbasetype FROM pg_catalog.pg_type t WHERE t.oid = base);
+    END LOOP;
+    IF base <> 'pg_catalog.uuid'::pg_catalog.regtype THEN
+        RAISE EXCEPTION 'column "%" of relation "%" is of type %, not uuid', col, TG_TABLE_NAME, pg_catalog.format_type(att.typ, NULL)
+            USING ERRCODE = 'datatype_mismatch', DETAIL = 'stamp_subject() stores current_subject_id() there.';
+    END IF;
+    -- PostgreSQL computes generated columns after the BEFORE triggers, from columns the client
+    -- sends: the stamp would be overwritten by a value the client chose.
+    IF att.attgenerated <> '' THEN
+        RAISE EXCEPTION 'column "%" of relation "%" is a generated column', col, TG_TABLE_NAME
+            USING ERRCODE = 'generated_always',
+                  DETAIL = 'stamp_subject() must set the owner column; a generated column is computed after BEFORE triggers, from columns the client sends.',
+                  HINT = pg_catalog.format('Make "%s" a plain uuid column.', col);
+    END IF;
+    IF (SELECT c.relispartition AND (c.relkind <> 'r' OR c.relam <> (SELECT am.oid FROM pg_catalog.pg_am am WHERE am.amname = 'heap'))
+        FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID) THEN
+        RAISE EXCEPTION 'stamp_subject() cannot keep the owners of partition "%"', TG_TABLE_NAME
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'It recognises rows moved between partitions in heap tables only; this partition is a foreign table or uses another table access method.';
+    END IF;
+    IF admin_role <> '' THEN
+        admin := EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = admin_role AND pg_catalog.pg_has_role(r.oid, 'USAGE'));
+    END IF;
+    tag := pg_catalog.statement_timestamp()::pg_catalog.text || '/' || pg_catalog.pg_trigger_depth()::pg_catalog.text || '|';
+
+    IF TG_WHEN = 'AFTER' THEN
+        -- The AFTER twin: the stored row must be what the BEFORE trigger allowed, whatever fired
+        -- between.
+        IF admin THEN
+            RETURN NULL;
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+            -- A row that moves to another partition is deleted here and inserted there; its BEFORE
+            -- UPDATE noted it, and an update in place would have removed the note (AFTER UPDATE).
+            pending := pg_catalog.current_setting('idconv_portable.moving', true);
+            IF pending LIKE tag || '%'
+               AND pg_catalog.strpos(pending, ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text)) > 0 THEN
+                RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'A trigger that fires after stamp_subject() changed the partition key, and moving a row to another partition inserts it there as a new row.',
+                          HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+            END IF;
+            RETURN NULL;
+        END IF;
+        now_ := pg_catalog.to_jsonb(NEW);
+        new_v := (now_ ->> col)::pg_catalog.uuid;
+        IF TG_OP = 'UPDATE' THEN
+            was := pg_catalog.to_jsonb(OLD);
+            pending := pg_catalog.current_setting('idconv_portable.moving', true);
+            IF pending LIKE tag || '%' THEN
+                mark := ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text);
+                p := pg_catalog.strpos(pending, mark);
+                IF p > 0 THEN
+                    PERFORM pg_catalog.set_config('idconv_portable.moving', pg_catalog.left(pending, p - 1) || pg_catalog.substr(pending, p + 33), true);
+                END IF;
+            END IF;
+            IF (was ->> col)::pg_catalog.uuid IS DISTINCT FROM new_v THEN
+                RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = pg_catalog.format('A trigger that fires after stamp_subject() changed column "%s".', col),
+                          HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
+            END IF;
+            IF @schema@._idconv_partition_key_changed(TG_RELID, was, now_) THEN
+                RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'A trigger that fires after stamp_subject() changed it.',
+                          HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+            END IF;
+            RETURN NULL;
+        END IF;
+        subject := @schema@.current_subject_id();
+        IF new_v IS NULL OR subject IS NULL OR new_v <> subject THEN
+            RAISE EXCEPTION 'the owner of a new row in "%" is not the inserting subject', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('A trigger that fires after stamp_subject() changed column "%s".', col),
+                      HINT = 'Members of the role named by idconv.owner_admin_role may insert rows for others.';
+        END IF;
+        RETURN NULL;
+    END IF;
+
+    -- The AFTER twin is needed where a later BEFORE row trigger could undo what this one checked
+    -- (triggers fire in name order, enabled or not: a disabled one may be enabled later).
+    SELECT t.oid, t.tgfoid, t.tgargs INTO self FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
+    later := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+                     WHERE t.tgrelid = TG_RELID AND t.tgname COLLATE pg_catalog."C" > TG_NAME COLLATE pg_catalog."C"
+                       AND (t.tgtype & 1) = 1 AND (t.tgtype & 66) = 2 AND (t.tgtype & 20) <> 0);
+    IF later THEN
+        twin := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+                        WHERE t.tgrelid = TG_RELID AND t.tgfoid = self.tgfoid AND (t.tgtype & 1) = 1
+                          AND (t.tgtype & 66) = 0 AND (t.tgtype & 28) = 28 AND t.tgnargs = 1
+                          AND t.tgargs = self.tgargs AND pg_catalog.cardinality(t.tgattr::pg_catalog.int2[]) = 0
+                          AND t.tgqual IS NULL AND NOT t.tgdeferrable
+                          AND t.tgenabled IN (CASE WHEN pg_catalog.current_setting('session_replication_role') = 'replica' THEN 'R' ELSE 'O' END, 'A'));
+        IF NOT twin THEN
+            RAISE EXCEPTION 'stamp_subject() on "%" has no AFTER trigger to check the rows it stamps', TG_TABLE_NAME
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = pg_catalog.format('A BEFORE trigger that fires after "%s" could change the owner or move the row to another partition; an AFTER INSERT OR UPDATE OR DELETE row trigger with the same argument, not deferrable and without WHEN, checks the stored rows.', TG_NAME),
+                      HINT = pg_catalog.format('CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE ON %s.%s FOR EACH ROW EXECUTE FUNCTION stamp_subject(%s);',
+                                    pg_catalog.quote_ident(TG_NAME || '_check'), pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME), pg_catalog.quote_literal(col));
+        END IF;
+    END IF;
+
+    now_ := pg_catalog.to_jsonb(NEW);
+    IF TG_OP = 'UPDATE' THEN
+        was := pg_catalog.to_jsonb(OLD);
+        old_v := (was ->> col)::pg_catalog.uuid;
+        new_v := (now_ ->> col)::pg_catalog.uuid;
+        -- An UPDATE that moves the row to another partition inserts it there, where the INSERT
+        -- path would stamp the updater as its owner. Expression keys are not checked.
+        IF NOT admin THEN
+            IF @schema@._idconv_partition_key_changed(TG_RELID, was, now_) THEN
+                RAISE EXCEPTION 'cannot change the partition key of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'Moving a row to another partition inserts it there, and stamp_subject() would then give it a new owner.',
+                          HINT = 'Members of the role named by idconv.owner_admin_role may move rows.';
+            END IF;
+            -- A later BEFORE trigger may still change the key: note the row, so that the AFTER
+            -- twin knows a deletion of it in this statement for a move (an AFTER UPDATE, which a
+            -- move does not fire, removes the note).
+            IF later AND (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID) THEN
+                pending := pg_catalog.current_setting('idconv_portable.moving', true);
+                IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
+                    pending := tag;
+                END IF;
+                PERFORM pg_catalog.set_config('idconv_portable.moving', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text), true);
+            END IF;
+        END IF;
+        IF old_v IS DISTINCT FROM new_v THEN
+            IF NOT admin THEN
+                RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = pg_catalog.format('Column "%s" is set from the authenticated subject when the row is inserted, and stays.', col),
+                          HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
+            END IF;
+            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                USING DETAIL = @schema@._idconv_override_detail(TG_RELID, NEW, old_v, new_v, admin_role);
+        END IF;
+        RETURN NEW;
+    END IF;
+
+    new_v := (now_ ->> col)::pg_catalog.uuid;
+    subject := @schema@.current_subject_id();
+    IF admin AND new_v IS NOT NULL THEN
+        -- The privileged path: an explicit owner stays; one other than the admin's own is logged.
+        IF subject IS NULL OR subject <> new_v THEN
+            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                USING DETAIL = @schema@._idconv_override_detail(TG_RELID, NEW, subject, new_v, admin_role);
+        END IF;
+        RETURN NEW;
+    END IF;
+    IF subject IS NULL THEN
+        RAISE EXCEPTION 'no authenticated subject'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = pg_catalog.format('stamp_subject() sets "%s" of new rows in "%s" to current_subject_id(), which is NULL in this session.',
+                                  col, TG_TABLE_NAME),
+                  HINT = 'Insert through PostgREST or Supabase with a JWT, or set request.jwt.claims.';
+    END IF;
+    IF new_v IS NOT NULL AND new_v = subject THEN
+        RETURN NEW;
+    END IF;
+    -- jsonb_populate_record checks a domain's constraints on the stamped value (23514 for a
+    -- CHECK), which PostgreSQL does not do for what a BEFORE trigger puts in the row.
+    RETURN pg_catalog.jsonb_populate_record(NEW, pg_catalog.jsonb_build_object(col, subject));
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.stamp_subject() IS
+'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)'
+$s$,
+
+-- Time-ordered ids: UUIDv7 and TypeID ---------------------------------------------------------------
+
+-- The 128 bits of a UUID in the 26 base32 characters of TypeID (two zero bits in front).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_typeid_suffix(id uuid)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant bit(130) := B'00' || ('x' || pg_catalog.replace(id::pg_catalog.text, '-', ''))::bit(128);
+    s pg_catalog.text := '';
+BEGIN
+    FOR i IN 0..25 LOOP
+        s := s || pg_catalog.substr('0123456789abcdefghjkmnpqrstvwxyz', pg_catalog.substring(b, 5 * i + 1, 5)::pg_catalog.int4 + 1, 1);
+    END LOOP;
+    RETURN s;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_typeid_suffix(uuid) IS
+'idconv portable: a UUID in the 26 base32 characters of a TypeID'
+$s$,
+
+-- Why id is not a TypeID (spec 0.3.0), as the extension's details say it, or NULL when it is one.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_typeid_problem(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    sep pg_catalog.int4;
+    prefix pg_catalog.text;
+    suffix pg_catalog.text := id;
+BEGIN
+    IF pg_catalog.octet_length(id) > 90 THEN
+        RETURN 'A TypeID has at most 90 characters: a prefix of up to 63, "_" and 26.';
+    END IF;
+    sep := pg_catalog.length(id) - pg_catalog.strpos(pg_catalog.reverse(id), '_') + 1;
+    IF sep <= pg_catalog.length(id) THEN
+        prefix := pg_catalog.left(id, sep - 1);
+        suffix := pg_catalog.substr(id, sep + 1);
+        IF prefix = '' THEN
+            RETURN 'An unprefixed TypeID has no "_" separator.';
+        END IF;
+        IF NOT @schema@.is_valid_prefix(prefix) THEN
+            RETURN 'The prefix (before the last "_") must be 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+        END IF;
+    END IF;
+    IF pg_catalog.octet_length(suffix) <> 26 THEN
+        RETURN 'The suffix (after the last "_", or the whole id without one) must be exactly 26 characters.';
+    END IF;
+    IF suffix COLLATE pg_catalog."C" !~ '^[0-9a-hjkmnp-tv-z]+$' THEN
+        RETURN 'The suffix must use only the lowercase base32 alphabet 0123456789abcdefghjkmnpqrstvwxyz.';
+    END IF;
+    IF pg_catalog.left(suffix, 1) COLLATE pg_catalog."C" > '7' THEN
+        RETURN 'The suffix must start with 0 to 7: a larger one encodes more than 128 bits.';
+    END IF;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_typeid_problem(text) IS
+'idconv portable: why a text is not a TypeID, NULL when it is one'
+$s$,
+
+-- rand_b: 62 bits from pgcrypto's CSPRNG, below the RFC variant bits. The extension keeps the last
+-- time per backend so that each UUID is greater than the one before; PL/pgSQL keeps nothing
+-- between calls, so the order is the clock's (docs/hosted.md).
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_generate_v7()
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+AS $$
+DECLARE
+    us constant pg_catalog.int8 := (EXTRACT(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::pg_catalog.int8;
+    r constant pg_catalog.bytea := @crypto@.gen_random_bytes(8);
+BEGIN
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(us / 1000), 12, '0')
+            || '7' || pg_catalog.lpad(pg_catalog.to_hex((us % 1000) * 4096 / 1000), 3, '0')
+            || pg_catalog.encode(pg_catalog.set_byte(r, 0, (pg_catalog.get_byte(r, 0) & 63) | 128), 'hex'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_generate_v7() IS
+'A new RFC 9562 version 7 UUID: Unix milliseconds, a 12-bit fraction of the millisecond, 62 bits from a CSPRNG; in the clock''s order (the portable edition keeps no per-backend state)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_v7_to_timestamptz(id uuid)
+RETURNS timestamptz
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    b constant pg_catalog.bytea := pg_catalog.uuid_send(id);
+    ms pg_catalog.int8;
+BEGIN
+    IF pg_catalog.get_byte(b, 6) >> 4 <> 7 OR (pg_catalog.get_byte(b, 8) & 192) <> 128 THEN
+        RETURN NULL;
+    END IF;
+    ms := ('x' || pg_catalog.lpad(pg_catalog.left(pg_catalog.encode(b, 'hex'), 12), 16, '0'))::bit(64)::pg_catalog.int8;
+    -- Whole seconds through float8 are exact (below 2^53 microseconds' worth of factor), the
+    -- milliseconds added as an interval.
+    RETURN pg_catalog.to_timestamp((ms / 1000)::pg_catalog.float8) + (ms % 1000) * '1 millisecond'::pg_catalog.interval;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_v7_to_timestamptz(uuid) IS
+'The time a version 7 UUID carries, to the millisecond; NULL when the UUID is not version 7 of the RFC 9562 variant'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_timestamptz_to_v7(ts timestamptz, zero boolean DEFAULT false)
+RETURNS uuid
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    us pg_catalog.int8;
+    r pg_catalog.bytea;
+BEGIN
+    IF NOT pg_catalog.isfinite(ts) OR ts < pg_catalog.to_timestamp(0)
+       OR ts >= pg_catalog.to_timestamp(0) + pg_catalog.make_interval(secs => 281474976710.656) THEN
+        -- Shown in ISO form whatever DateStyle is, as the extension shows it (the setting goes
+        -- back when the error ends the transaction or the caller's subtransaction).
+        PERFORM pg_catalog.set_config('DateStyle', 'ISO', true);
+        RAISE EXCEPTION 'timestamp out of range for a version 7 UUID: "%"', ts::pg_catalog.text
+            USING ERRCODE = 'datetime_field_overflow',
+                  DETAIL = 'A version 7 UUID holds the Unix time in 48 bits of milliseconds: from 1970-01-01 00:00:00 UTC to 10889-08-02 05:31:50.655 UTC.';
+    END IF;
+    us := (EXTRACT(epoch FROM ts) * 1000000)::pg_catalog.int8;
+    r := CASE WHEN zero THEN '\x8000000000000000'::pg_catalog.bytea ELSE @crypto@.gen_random_bytes(8) END;
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(us / 1000), 12, '0')
+            || '7' || pg_catalog.lpad(pg_catalog.to_hex((us % 1000) * 4096 / 1000), 3, '0')
+            || pg_catalog.encode(pg_catalog.set_byte(r, 0, (pg_catalog.get_byte(r, 0) & 63) | 128), 'hex'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_timestamptz_to_v7(timestamptz, boolean) IS
+'A version 7 UUID for the time ts (milliseconds and their 12-bit fraction), with random bits below it, or zero bits when zero is true: the lowest such UUID, for range scans; a time before 1970 or after 10889 is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_typeid(prefix text DEFAULT '')
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF prefix <> '' AND NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid TypeID prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A TypeID prefix is empty, or 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+    END IF;
+    RETURN CASE WHEN prefix = '' THEN '' ELSE prefix || '_' END
+           || @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_typeid(text) IS
+'A new TypeID (spec 0.3.0): the prefix, "_" unless the prefix is empty, and a new uuid_generate_v7() in 26 characters of base32; an invalid prefix is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_typeid(id text, prefix text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+    IF id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF prefix IS NULL THEN
+        RETURN @schema@._idconv_typeid_problem(id) IS NULL;
+    END IF;
+    IF pg_catalog.octet_length(id) <> pg_catalog.octet_length(prefix) + (CASE WHEN prefix = '' THEN 0 ELSE 1 END) + 26 THEN
+        RETURN false;
+    END IF;
+    IF prefix <> '' AND (pg_catalog.substr(id, pg_catalog.length(prefix) + 1, 1) <> '_'
+                         OR pg_catalog.left(id, pg_catalog.length(prefix)) <> prefix OR NOT @schema@.is_valid_prefix(prefix)) THEN
+        RETURN false;
+    END IF;
+    RETURN pg_catalog.right(id, 26) COLLATE pg_catalog."C" ~ '^[0-7][0-9a-hjkmnp-tv-z]+$'
+           AND pg_catalog.octet_length(pg_catalog.right(id, 26)) = 26;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_typeid(text, text) IS
+'True when id is a TypeID (spec 0.3.0), with that prefix when one is given ('''' for none; NULL: any prefix); never raises'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.typeid_to_uuid(id text)
+RETURNS uuid
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    problem constant pg_catalog.text := @schema@._idconv_typeid_problem(id);
+    suffix pg_catalog.text;
+    b pg_catalog.varbit := B'';
+BEGIN
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'invalid input syntax for a TypeID: "%"', @schema@._idconv_shown(id)
+            USING ERRCODE = 'invalid_text_representation', DETAIL = problem;
+    END IF;
+    suffix := pg_catalog.right(id, 26);
+    FOR i IN 1..26 LOOP
+        b := b || (pg_catalog.strpos('0123456789abcdefghjkmnpqrstvwxyz', pg_catalog.substr(suffix, i, 1)) - 1)::bit(5);
+    END LOOP;
+    RETURN (pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 3, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 35, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 67, 32)::bit(32)::pg_catalog.int4), 8, '0')
+            || pg_catalog.lpad(pg_catalog.to_hex(pg_catalog.substring(b, 99, 32)::bit(32)::pg_catalog.int4), 8, '0'))::pg_catalog.uuid;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.typeid_to_uuid(text) IS
+'The UUID a TypeID encodes (any version); anything that is not a TypeID is an error (22P02)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.uuid_to_typeid(prefix text, id uuid)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF prefix <> '' AND NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid TypeID prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A TypeID prefix is empty, or 1 to 63 characters of lowercase a-z and "_" that start and end with a letter.';
+    END IF;
+    RETURN CASE WHEN prefix = '' THEN '' ELSE prefix || '_' END || @schema@._idconv_typeid_suffix(id);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.uuid_to_typeid(text, uuid) IS
+'The TypeID of a UUID of any version with the prefix ('''' for none); an invalid prefix is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.typeid_prefix(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+BEGIN
+    IF @schema@._idconv_typeid_problem(id) IS NOT NULL THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.octet_length(id) = 26 THEN
+        RETURN '';
+    END IF;
+    RETURN pg_catalog.left(id, -27);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.typeid_prefix(text) IS
+'The prefix of a TypeID ('''' for an unprefixed one), or NULL when id is not a TypeID'
+$s$,
+
+-- Prefix registry ----------------------------------------------------------------------------------
+
+$s$
+CREATE TABLE IF NOT EXISTS @schema@.id_prefixes (
+    entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
+    prefix      text NOT NULL UNIQUE CHECK (@schema@.is_valid_prefix(prefix)),
+    description text,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
+)
+$s$,
+-- A registry made by an earlier portable edition gets the body column (its rows are CUID2s).
+$s$
+ALTER TABLE @schema@.id_prefixes ADD COLUMN IF NOT EXISTS body text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
+$s$,
+$s$
+COMMENT ON TABLE @schema@.id_prefixes IS
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)'
+$s$,
+$s$
+GRANT SELECT ON @schema@.id_prefixes TO PUBLIC
+$s$,
+
+-- 0.3.0 added the body argument: an earlier portable edition's three-argument function goes.
+$s$
+DO $drop$ BEGIN
+    IF pg_catalog.to_regprocedure('@schema@.register_prefix(text, text, text)') IS NOT NULL THEN
+        DROP FUNCTION @schema@.register_prefix(text, text, text);
+    END IF;
+END $drop$
+$s$,
+$s$
+CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    holder record;
+BEGIN
+    -- Not STRICT, so that a missing entity or prefix is an error rather than a silent NULL.
+    IF entity IS NULL OR prefix IS NULL THEN
+        RAISE EXCEPTION '% must not be null', CASE WHEN entity IS NULL THEN 'entity' ELSE 'prefix' END
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF body IS NULL THEN
+        RAISE EXCEPTION 'body must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A prefix is 1 to 63 characters of lowercase a-z and "_", and starts and ends with a letter.';
+    END IF;
+    IF body NOT IN ('cuid2', 'typeid') THEN
+        RAISE EXCEPTION 'unknown id body "%"', @schema@._idconv_shown(body)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The body of an entity''s ids is ''cuid2'' (a prefixed CUID2) or ''typeid'' (a TypeID).';
+    END IF;
+    IF entity = '' THEN
+        RAISE EXCEPTION 'entity must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(entity) > 63 THEN
+        RAISE EXCEPTION 'entity "%" is too long', @schema@._idconv_shown(entity)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('An entity name has at most 63 bytes; this one has %s.', octet_length(entity));
+    END IF;
+    -- Name the holder of a taken entity or prefix; the unique indexes still decide races.
+    SELECT p.entity, p.prefix INTO holder FROM @schema@.id_prefixes p
+    WHERE p.entity = register_prefix.entity OR p.prefix = register_prefix.prefix
+    ORDER BY p.entity = register_prefix.entity DESC LIMIT 1;
+    IF FOUND THEN
+        IF holder.entity = register_prefix.entity THEN
+            RAISE EXCEPTION 'entity "%" is already registered', @schema@._idconv_shown(register_prefix.entity)
+                USING ERRCODE = 'unique_violation', DETAIL = format('It has the prefix "%s".', holder.prefix);
+        END IF;
+        RAISE EXCEPTION 'prefix "%" is already registered', holder.prefix
+            USING ERRCODE = 'unique_violation', DETAIL = format('Entity "%s" holds it.', @schema@._idconv_shown(holder.entity));
+    END IF;
+    INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
+    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
+    RETURN prefix;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered'
+$s$,
+
+-- Reads the registry on every call: there is no per-backend copy to keep current.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_id_for(entity text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p text;
+    b text;
+    shown text;
+    @construct_variables@
+BEGIN
+    SELECT r.prefix, r.body INTO p, b FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
+    IF p IS NULL THEN
+        shown := @schema@._idconv_shown(entity);
+        RAISE EXCEPTION 'unknown entity "%"', shown
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The prefix registry (id_prefixes) has no row for it.',
+                  HINT = pg_catalog.format('Register it first: SELECT register_prefix(%s, ''<prefix>'');', pg_catalog.quote_literal(shown));
+    END IF;
+    IF b OPERATOR(pg_catalog.=) 'typeid' THEN
+        RETURN p OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
+    END IF;
+    c_length := 16;
+    head := p OPERATOR(pg_catalog.||) '_';
+    @random_inputs@
+    @construct_random@
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_id_for(text) IS
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.entity_of(id text)
+RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    p text := @schema@.prefixed_id_prefix(id);
+    e text;
+BEGIN
+    -- Either shape, whatever body the entity has now: its older ids stay its own if it changes.
+    IF p IS NULL THEN
+        p := NULLIF(@schema@.typeid_prefix(id), '');
+    END IF;
+    IF p IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT r.entity INTO e FROM @schema@.id_prefixes r WHERE r.prefix OPERATOR(pg_catalog.=) p;
+    RETURN e;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.entity_of(text) IS
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL'
+$s$,
+
+-- Classification and audits ------------------------------------------------------------------------
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.id_kind(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    c constant text := id COLLATE pg_catalog."C";
+BEGIN
+    RETURN CASE
+        WHEN @is_uuid_text:c@ THEN 'uuid'
+        WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
+             AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
+        WHEN c ~ '^[0-9]+$' THEN 'integer'
+        WHEN @schema@.is_typeid(c) THEN 'typeid'
+        WHEN pg_catalog.octet_length(c) = 25 AND c ~ '^c[0-9a-z]+$' THEN 'cuid'
+        WHEN pg_catalog.octet_length(c) >= 24 AND pg_catalog.octet_length(c) <= 32 AND c ~ '^[a-z][0-9a-z]+$' THEN 'cuid2'
+        WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[a-z0-9]+(?:-[a-z0-9]+)+$' THEN 'slug'
+        WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[0-9a-z]+$' THEN 'token'
+        ELSE 'other'
+    END;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.id_kind(text) IS
+'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other'
+$s$,
+
+-- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
+-- start one, and a SECURITY DEFINER function would have to belong to each table's owner. So the
+-- portable edition reads as the caller, and only where nothing the owner controls runs: code of
+-- the owner's (a cast to text of the column's type, a view's body, policies that apply) runs
+-- only for the owner itself (docs/hosted.md, "Differences"). The caller's own checks are the
+-- extension's.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.audit_id_column(tbl regclass, col name)
+RETURNS TABLE (kind text, rows bigint, example text)
+LANGUAGE plpgsql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel record;
+    attnum int2;
+    typ oid;
+    owner_code text;
+BEGIN
+    SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
+    SELECT a.attnum, coalesce(nullif(t.typbasetype, 0), t.oid) INTO attnum, typ
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF attnum IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF NOT has_table_privilege(tbl, 'SELECT') AND NOT has_column_privilege(tbl, attnum, 'SELECT') THEN
+        RAISE EXCEPTION 'permission denied for column "%" of relation "%"', col, rel.relname
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
+        IF rel.relkind NOT IN ('r', 'p', 'm') THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.',
+                      HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
+        END IF;
+        IF row_security_active(tbl) THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Row-level security on it applies to this role, and the audit reads the table as its owner, who would see other rows.',
+                      HINT = 'Audit it as its owner, or as a role that bypasses row-level security.';
+        END IF;
+    END IF;
+    IF rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        owner_code := CASE
+            WHEN rel.relkind = 'v' THEN 'the body of a view'
+            WHEN rel.relkind = 'f' THEN 'a foreign table''s wrapper'
+            WHEN row_security_active(tbl) THEN 'its row-level security policies'
+            WHEN EXISTS (SELECT 1 FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
+                         WHERE k.castsource = typ AND k.casttarget = 'text'::regtype AND NOT o.rolsuper)
+                THEN format('the cast of type %s to text', format_type(typ, NULL))
+        END;
+        IF owner_code IS NOT NULL THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Reading it runs %s, code that a role other than this one controls; the portable edition reads as the caller, and cannot switch to the owner as the extension does.', owner_code),
+                      HINT = 'Audit it in a session of the role that owns it, or with the extension.';
+        END IF;
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT @schema@.id_kind(v), count(*), min(v COLLATE "C") '
+        'FROM (SELECT %1$I::text AS v FROM %2$s) AS s GROUP BY 1 ORDER BY 2 DESC, 1',
+        col, tbl);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.audit_id_column(regclass, name) IS
+'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example; reads the table as the caller, and refuses one whose reading runs code of another role (portable edition)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.audit_subject_references(schema_name name DEFAULT NULL, profiles regclass DEFAULT NULL)
+RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+AS $$
+    WITH refs AS (
+        -- User references: the forbidden names, and subject_id / *_subject_id. A column that is
+        -- its table's whole primary key is the source of truth, not a reference.
+        SELECT c.oid AS relid, a.attnum, a.attname, a.atttypid, a.atttypmod,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS basetype
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        JOIN pg_type t ON t.oid = a.atttypid
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND (CASE WHEN schema_name IS NULL
+                    THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
+                         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+                    ELSE n.nspname = schema_name END)
+          AND (a.attname IN ('user_id', 'created_by', 'owner_id', 'subject_id')
+               OR a.attname LIKE '%\_subject\_id')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                          WHERE k.conrelid = c.oid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
+    ), problems AS (
+        SELECT r.*, 'forbidden_name' AS problem FROM refs r
+        WHERE r.attname IN ('user_id', 'created_by', 'owner_id')
+        UNION ALL
+        SELECT r.*, 'not_uuid' FROM refs r
+        WHERE r.basetype <> 'uuid'::regtype
+        UNION ALL
+        SELECT r.*, 'no_foreign_key' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint f
+                          WHERE f.conrelid = r.relid AND f.contype = 'f' AND r.attnum = ANY (f.conkey)
+                            AND (profiles IS NULL OR f.confrelid = profiles))
+        UNION ALL
+        SELECT r.*, 'no_index' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.relid AND i.indkey[0] = r.attnum)
+    )
+    SELECT relid::regclass, attname, format_type(atttypid, atttypmod), problem
+    FROM problems
+    ORDER BY relid::regclass::text, attname, problem
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.audit_subject_references(name, regclass) IS
+'One row per problem with a user-reference column: forbidden_name (user_id, created_by, owner_id), not_uuid, no_foreign_key (to profiles when given), no_index'
+$s$,
+
+-- Tenant slugs -------------------------------------------------------------------------------------
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_slug(text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+SELECT ((pg_catalog.left($1, 64) COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z0-9]+(?:-[a-z0-9]+)*$')::pg_catalog.int4
+        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(pg_catalog.left($1, 64)) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
+       OPERATOR(pg_catalog.=) 2
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_slug(text) IS
+'True when the text is 1 to 63 characters of [a-z0-9] runs joined by single "-", with no "-" at either end; never raises'
+$s$,
+
+-- The extension's slugify reads the text until the slug has 65 characters; this one reads it in
+-- pieces that double in size, so a long text that is all separators costs time in proportion to
+-- its length, and one that makes a long slug costs one short piece.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.slugify(text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    total constant int := length($1);
+    pos int := 1;
+    size int := 128;
+    folded text;
+    slug text := '';
+    w text;
+    dash int;
+BEGIN
+    WHILE pos <= total AND length(slug) < 65 LOOP
+        -- ASCII letters lower-cased (only those), combining marks dropped (they belong to the
+        -- letter before them), Latin letters spelt in ASCII, everything else a separator.
+        folded := translate(substr($1, pos, size), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
+        IF folded ~ '[^\x01-\x7f]' THEN
+            folded := regexp_replace(folded, @combining@, '', 'g');
+            folded := translate(@fold_multi@, @fold_from@, @fold_to@);
+        END IF;
+        slug := regexp_replace(slug || regexp_replace(folded, '[^a-z0-9]+', '-', 'g'), '-{2,}', '-', 'g');
+        slug := ltrim(slug, '-');
+        pos := pos + size;
+        size := size * 2;
+    END LOOP;
+    slug := rtrim(slug, '-');
+    IF length(slug) > 63 THEN
+        -- Cut at the last "-" within the first 64 characters; a single word that long at 63.
+        w := left(slug, 64);
+        dash := strpos(reverse(w), '-');
+        slug := CASE WHEN dash = 0 THEN left(slug, 63) ELSE left(slug, 64 - dash) END;
+    END IF;
+    RETURN nullif(slug, '');
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.slugify(text) IS
+'A slug of the text: lower-case, Latin diacritics folded to ASCII, other runs of characters as one "-", cut to 63 on a word boundary; NULL when nothing is left'
+$s$,
+
+-- Deferred checks ----------------------------------------------------------------------------------
+
+-- The extension skips a row version that a later statement of the transaction updated or deleted
+-- (that one has an event of its own). PL/pgSQL cannot see a row version's identity, so when the
+-- column is NULL this looks for a live row equal to the one checked (by primary key, then whole
+-- row): none means a later statement changed it. Where row-level security could hide the live
+-- row from the caller, a NULL column is an error without looking (fail closed).
+$s$
+CREATE OR REPLACE FUNCTION @schema@.require_filled_at_commit()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    col text;
+    exempt_col text;
+    ex record;
+    saved text[];
+    exempt boolean;
+    exemption text := '';
+    key text;
+    pk text;
+    live boolean;
+BEGIN
+    IF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'AFTER', TG_WHEN, TG_LEVEL, TG_OP) THEN
+        RAISE EXCEPTION 'require_filled_at_commit() must be fired AFTER INSERT OR UPDATE ... FOR EACH ROW'
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW.';
+    END IF;
+    IF (SELECT c.relkind FROM pg_class c WHERE c.oid = TG_RELID) <> 'r' THEN
+        RAISE EXCEPTION 'require_filled_at_commit() cannot be used on "%"', TG_TABLE_NAME
+            USING ERRCODE = 'wrong_object_type', DETAIL = 'It works on tables (and the partitions of partitioned tables) only.';
+    END IF;
+    IF TG_NARGS <> 1 AND TG_NARGS < 3 THEN
+        RAISE EXCEPTION 'trigger "%" on "%" gives require_filled_at_commit() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the column, optionally followed by an exemption column and one or more exempt values: require_filled_at_commit(''customer_id'', ''role'', ''system_admin'').';
+    END IF;
+    col := TG_ARGV[0];
+    IF @schema@._idconv_trigger_column(TG_RELID, col) IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
+            USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
+    END IF;
+    IF TG_NARGS >= 3 THEN
+        exempt_col := TG_ARGV[1];
+        IF @schema@._idconv_trigger_column(TG_RELID, exempt_col) IS NULL THEN
+            RAISE EXCEPTION 'column "%" of relation "%" does not exist', exempt_col, TG_TABLE_NAME
+                USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
+        END IF;
+    END IF;
+    IF to_jsonb(NEW) -> col <> 'null'::jsonb THEN
+        RETURN NULL;
+    END IF;
+    IF exempt_col IS NOT NULL THEN
+        SELECT a.atttypid, a.atttypmod, t.typtype, t.typcategory,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS base INTO ex
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = TG_RELID AND a.attname = exempt_col;
+        -- Values of the column's type compared with its equality operator (text output depends on
+        -- session settings). The arguments are read with fixed settings: a trigger means the same
+        -- in every session.
+        IF NOT EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
+                       WHERE am.amname IN ('btree', 'hash') AND oc.opcdefault
+                         AND (oc.opcintype = ex.base
+                              OR oc.opcintype = 'anyenum'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'e'
+                              OR oc.opcintype = 'anyarray'::regtype AND (SELECT typcategory FROM pg_type WHERE oid = ex.base) = 'A'
+                              OR oc.opcintype = 'record'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'c'
+                              OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = ex.base AND k.casttarget = oc.opcintype
+                                                                    AND k.castmethod = 'b'))) THEN
+            RAISE EXCEPTION 'column "%" of relation "%" is of type %, which has no equality operator', exempt_col, TG_TABLE_NAME,
+                            format_type(ex.atttypid, NULL)
+                USING ERRCODE = 'undefined_function',
+                      DETAIL = format('Trigger "%s" names it as the exemption column of require_filled_at_commit(), which compares its values with the exempt values.', TG_NAME);
+        END IF;
+        saved := ARRAY[current_setting('DateStyle'), current_setting('TimeZone'), current_setting('IntervalStyle')];
+        PERFORM set_config('DateStyle', 'ISO, MDY', true), set_config('TimeZone', 'UTC', true),
+                set_config('IntervalStyle', 'postgres', true);
+        EXECUTE format('SELECT ($1).%I = ANY (ARRAY(SELECT v::%s FROM unnest($2) v))', exempt_col, format_type(ex.atttypid, ex.atttypmod))
+            INTO exempt USING NEW, TG_ARGV[2:];
+        PERFORM set_config('DateStyle', saved[1], true), set_config('TimeZone', saved[2], true),
+                set_config('IntervalStyle', saved[3], true);
+        IF exempt THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    -- A role that may not read the table, or that row-level security applies to, cannot look for
+    -- the live row: a NULL column is an error without looking (fail closed).
+    IF NOT row_security_active(TG_RELID) AND has_table_privilege(TG_RELID, 'SELECT') THEN
+        -- ROW(t.*), not t: a column named t would be taken for the row.
+        SELECT '(' || string_agg(format('t.%1$I = ($1).%1$I', a.attname), ' AND ') || ') AND ' INTO pk
+        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = TG_RELID AND i.indisprimary;
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t WHERE %s ROW(t.*)::text = ($1)::text)',
+                       TG_RELID::regclass, coalesce(pk, ''))
+            INTO live USING NEW;
+        IF NOT live THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    IF exempt_col IS NOT NULL THEN
+        exemption := format(' unless "%s" is one of %s', exempt_col,
+                            (SELECT string_agg(quote_literal(v), ', ' ORDER BY k) FROM unnest(TG_ARGV[2:]) WITH ORDINALITY AS u(v, k)));
+    END IF;
+    key := @schema@._idconv_row_key(TG_RELID, NEW, true);
+    RAISE EXCEPTION 'null value in column "%" of relation "%" at the end of the transaction', col, TG_TABLE_NAME
+        USING ERRCODE = 'not_null_violation',
+              DETAIL = CASE WHEN key IS NULL THEN format('The row must have "%s" filled by commit%s.', col, exemption)
+                            ELSE format('Row %s must have "%s" filled by commit%s.', key, col, exemption) END,
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = col;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.require_filled_at_commit() IS
+'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt'
+$s$
+    ];
+    m text[];
+    expansion text;
+BEGIN
+    IF target IS NULL THEN
+        RAISE EXCEPTION 'no schema to install idconv into'
+            USING ERRCODE = 'invalid_schema_name', HINT = 'SET search_path = <schema>; before running idconv.sql.';
+    END IF;
+    IF target IN ('pg_catalog', 'information_schema') OR target LIKE 'pg\_%' THEN
+        RAISE EXCEPTION 'idconv cannot be installed into schema "%"', target
+            USING ERRCODE = 'invalid_schema_name', HINT = 'SET search_path = <schema>; before running idconv.sql.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+               WHERE e.extname = 'idconv' AND n.nspname = target) THEN
+        RAISE EXCEPTION 'the extension idconv is installed in schema "%"', target
+            USING ERRCODE = 'duplicate_object', HINT = 'Install the portable edition into another schema, or use the extension alone.';
+    END IF;
+    SELECT n.nspname INTO crypto
+    FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pgcrypto';
+    IF crypto IS NULL THEN
+        RAISE EXCEPTION 'idconv''s portable edition needs the extension pgcrypto'
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'CREATE EXTENSION pgcrypto WITH SCHEMA extensions; (Supabase has it there already)';
+    END IF;
+
+    -- The 1296 pairs of base-36 digits, "00" to "zz", as one bytea constant: two bytes at a
+    -- computed offset cost the same at any offset (text would be read from its start).
+    SELECT '''\x' || string_agg(pg_catalog.encode(pg_catalog.convert_to(a.c || b.c, 'SQL_ASCII'), 'hex'), ''
+                                ORDER BY a.i, b.i) || '''::bytea'
+    INTO pairs
+    FROM (SELECT i, substr('0123456789abcdefghijklmnopqrstuvwxyz', i + 1, 1) AS c FROM generate_series(0, 35) i) a,
+         (SELECT i, substr('0123456789abcdefghijklmnopqrstuvwxyz', i + 1, 1) AS c FROM generate_series(0, 35) i) b;
+
+    -- The fold table in this database's encoding. In UTF8 every entry; in LATIN1 those it can
+    -- hold (a code point below 256 is that byte); elsewhere none (docs/hosted.md).
+    FOR entry IN SELECT regexp_split_to_array(e, ':')
+                 FROM regexp_split_to_table(btrim(latin_fold), ' +') e LOOP
+        CONTINUE WHEN encoding <> 'UTF8' AND (encoding <> 'LATIN1' OR ('x' || lpad(entry[1], 8, '0'))::bit(32)::int > 255);
+        ch := chr(('x' || lpad(entry[1], 8, '0'))::bit(32)::int);
+        IF length(entry[2]) = 1 THEN
+            fold_from := fold_from || ch;
+            fold_to := fold_to || entry[2];
+        ELSE
+            fold_multi := format('pg_catalog.replace(%s, %L, %L)', fold_multi, ch, entry[2]);
+        END IF;
+    END LOOP;
+
+    FOREACH stmt IN ARRAY statements LOOP
+        stmt := replace(stmt, '@construct_variables@', construct_variables);
+        stmt := replace(stmt, '@random_inputs@', random_inputs);
+        stmt := replace(stmt, '@construct_random@', replace(replace(replace(replace(construct,
+                        '{letter}', random_letter), '{salt}', random_salt), '{fingerprint}', random_fingerprint),
+                        '{counter36}', random_counter36));
+        stmt := replace(stmt, '@construct@', replace(replace(replace(replace(construct,
+                        '{letter}', 'letter'), '{salt}', 'salt'), '{fingerprint}', 'fingerprint'),
+                        '{counter36}', '@schema@._idconv_base36(c_counter)'));
+        stmt := replace(stmt, '@two_344_less_one@', round(2::pg_catalog.numeric ^ 344 - 1)::text);
+        stmt := replace(stmt, '@two_400_less_one@', round(2::pg_catalog.numeric ^ 400 - 1)::text);
+        -- 36^0 .. 36^99, element k + 1 being 36^k.
+        stmt := replace(stmt, '@powers36@', (SELECT quote_literal('{' || string_agg(round(36::pg_catalog.numeric ^ k)::text, ',' ORDER BY k) || '}')
+                                             FROM generate_series(0, 99) k) || '::pg_catalog.numeric[]');
+        stmt := replace(stmt, '@two_288_less_one@', round(2::pg_catalog.numeric ^ 288 - 1)::text);
+        stmt := replace(stmt, '@schema@', quote_ident(target));
+        stmt := replace(stmt, '@crypto@', quote_ident(crypto));
+        stmt := replace(stmt, '@combining@',
+                        CASE WHEN encoding = 'UTF8'
+                             THEN '''[\u0300-\u036F\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]'''
+                             ELSE '''(?!x)x''' END);
+        stmt := replace(stmt, '@fold_multi@', fold_multi);
+        stmt := replace(stmt, '@fold_from@', quote_literal(fold_from));
+        stmt := replace(stmt, '@fold_to@', quote_literal(fold_to));
+        -- @pairsN:EXPR@: the 2N base-36 digits of the bigint EXPR (below 36^2N), as bytea.
+        LOOP
+            m := regexp_match(stmt, '@pairs([0-9]):([^@]*)@');
+            EXIT WHEN m IS NULL;
+            SELECT string_agg(format('pg_catalog.substring(%s, ((%s OPERATOR(pg_catalog./) %s::pg_catalog.int8) OPERATOR(pg_catalog.%%) 1296)::pg_catalog.int4 OPERATOR(pg_catalog.*) 2 OPERATOR(pg_catalog.+) 1, 2)',
+                                     '@pairs@', m[2], (1296::pg_catalog.numeric ^ k)::pg_catalog.int8), ' OPERATOR(pg_catalog.||) ' ORDER BY k DESC)
+            INTO expansion FROM generate_series(0, m[1]::int - 1) k;
+            stmt := replace(stmt, '@pairs' || m[1] || ':' || m[2] || '@', expansion);
+        END LOOP;
+        -- @digest_number:X@: the 128 hex digits X as one numeric, in nine 56-bit pieces and a byte.
+        LOOP
+            m := regexp_match(stmt, '@digest_number:([^@]*)@');
+            EXIT WHEN m IS NULL;
+            SELECT string_agg(format('((''x'' OPERATOR(pg_catalog.||) pg_catalog.substr(%s, %s, 14))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.numeric OPERATOR(pg_catalog.*) %s::pg_catalog.numeric)',
+                                     m[1], 14 * k + 1, round(2::pg_catalog.numeric ^ (456 - 56 * k))), ' OPERATOR(pg_catalog.+) ' ORDER BY k)
+                   || format(' OPERATOR(pg_catalog.+) ((''x'' OPERATOR(pg_catalog.||) pg_catalog.substr(%s, 127, 2))::pg_catalog.bit(8)::pg_catalog.int4::pg_catalog.numeric)', m[1])
+            INTO expansion FROM generate_series(0, 8) k;
+            stmt := replace(stmt, '@digest_number:' || m[1] || '@', expansion);
+        END LOOP;
+        -- @top_numberN:X@ and @top_pieceN:X@: the leading 56N bits of the 128 hex digits X, as a
+        -- number of 512 bits (the rest zero), in N 56-bit pieces; the Nth piece alone.
+        LOOP
+            m := regexp_match(stmt, '@top_(number|piece)([0-9]):([^@]*)@');
+            EXIT WHEN m IS NULL;
+            SELECT '(' || string_agg(format('((''x'' || pg_catalog.substr(%s, %s, 14))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.numeric * %s::pg_catalog.numeric)',
+                                            m[3], 14 * k + 1, round(2::pg_catalog.numeric ^ (456 - 56 * k))), ' + ' ORDER BY k) || ')'
+            INTO expansion FROM generate_series(CASE WHEN m[1] = 'piece' THEN m[2]::int - 1 ELSE 0 END, m[2]::int - 1) k;
+            stmt := replace(stmt, '@top_' || m[1] || m[2] || ':' || m[3] || '@', expansion);
+        END LOOP;
+        -- @is_uuid_text:X@: X is a UUID in its 36-character form, any case. (No bounded repetition:
+        -- PostgreSQL expands it into a much slower automaton.)
+        LOOP
+            m := regexp_match(stmt, '@is_uuid_text:([^@]*)@');
+            EXIT WHEN m IS NULL;
+            expansion := format('(pg_catalog.octet_length(%1$s) = 36 AND pg_catalog.substr(%1$s, 9, 1) = ''-'' AND pg_catalog.substr(%1$s, 14, 1) = ''-'' '
+                                'AND pg_catalog.substr(%1$s, 19, 1) = ''-'' AND pg_catalog.substr(%1$s, 24, 1) = ''-'' '
+                                'AND %1$s COLLATE pg_catalog."C" ~ ''^[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+-[0-9a-fA-F]+$'')', m[1]);
+            stmt := replace(stmt, '@is_uuid_text:' || m[1] || '@', expansion);
+        END LOOP;
+        -- @v5_of:H@: the UUID of a SHA-1 digest H: its first 16 bytes, version 5, RFC variant.
+        LOOP
+            m := regexp_match(stmt, '@v5_of:([^@]*)@');
+            EXIT WHEN m IS NULL;
+            expansion := format('pg_catalog.encode(pg_catalog.set_byte(pg_catalog.set_byte(pg_catalog.substring(%1$s, 1, 16), 6, '
+                                '(pg_catalog.get_byte(%1$s, 6) OPERATOR(pg_catalog.&) 15) OPERATOR(pg_catalog.|) 80), 8, '
+                                '(pg_catalog.get_byte(%1$s, 8) OPERATOR(pg_catalog.&) 63) OPERATOR(pg_catalog.|) 128), ''hex'')::pg_catalog.uuid',
+                                m[1]);
+            stmt := replace(stmt, '@v5_of:' || m[1] || '@', expansion);
+        END LOOP;
+        stmt := replace(stmt, '@pairs@', pairs);
+        -- PL/pgSQL functions pin search_path, so their operators need no schema (and then take
+        -- their usual precedence, which OPERATOR() would not).
+        IF stmt LIKE '%LANGUAGE plpgsql%' THEN
+            stmt := regexp_replace(stmt, 'OPERATOR\(pg_catalog\.([^)]+)\)', '\1', 'g');
+        END IF;
+        EXECUTE stmt;
+    END LOOP;
+END
+$idconv_portable$;
