@@ -52,6 +52,29 @@ def timed_rounds(queries, setup=""):
     return times
 
 
+def cpu_rounds(queries, setup=""):
+    """Like timed_rounds, in the backend's CPU time (/proc/self/schedstat, read before and after each
+    query; a superuser's pg_read_file): name -> [ms]. Wall time would add the waits for a CPU on a
+    shared machine, and more of them to longer queries."""
+    stat = "SELECT '{} ' || split_part(pg_read_file('/proc/self/schedstat'), ' ', 1);"
+    lines = [setup]
+    for _ in range(ROUNDS):
+        for i, (_, sql) in enumerate(queries):
+            lines += [stat.format(f"S{i}"), sql, stat.format(f"E{i}")]
+    out = psql("\n".join(lines))
+    times = {name: [] for name, _ in queries}
+    start = {}
+    for line in out.splitlines():
+        if line[:1] in "SE" and " " in line and line.split()[0][1:].isdigit():
+            tag, ns = line.split()
+            i = int(tag[1:])
+            if tag[0] == "S":
+                start[i] = int(ns)
+            else:
+                times[queries[i][0]].append((int(ns) - start.pop(i)) / 1e6)
+    return times
+
+
 def summary(ms):
     return {"median": statistics.median(ms), "min": min(ms), "max": max(ms)}
 
@@ -228,12 +251,17 @@ def machine():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    openssl = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "libssl3"], text=True,
-                             capture_output=True).stdout or "unknown"
+    openssl, package = "unknown", "libssl3"
+    for name in ("libssl3", "libssl3t64"):  # libssl3t64 from Debian 13 on
+        version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", name], text=True,
+                                 capture_output=True).stdout
+        if version:
+            openssl, package = version, name
+            break
     return {
         "cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
         "postgres": psql("SELECT version();").strip(),
-        "openssl": f"libssl3 {openssl} (Debian)",
+        "openssl": f"{package} {openssl} (Debian)",
         "collation": psql("SELECT datcollate FROM pg_database WHERE datname = current_database();").strip(),
     }
 

@@ -68,27 +68,6 @@ PAIRS = [
 VALIDATORS = ["is_prefixed_id(id, 'usr')", "is_prefixed_id(id)", "is_valid_prefix(id)", "is_cuid2(id)", "is_slug(id)"]
 
 
-def cpu_rounds(queries, setup=""):
-    """Like harness.timed_rounds, in the backend's CPU time: name -> [ms]."""
-    stat = "SELECT '{} ' || split_part(pg_read_file('/proc/self/schedstat'), ' ', 1);"
-    lines = [setup]
-    for _ in range(harness.ROUNDS):
-        for i, (_, sql) in enumerate(queries):
-            lines += [stat.format(f"S{i}"), sql, stat.format(f"E{i}")]
-    out = harness.psql("\n".join(lines))
-    times = {name: [] for name, _ in queries}
-    start = {}
-    for line in out.splitlines():
-        if line[:1] in "SE" and " " in line and line.split()[0][1:].isdigit():
-            tag, ns = line.split()
-            i = int(tag[1:])
-            if tag[0] == "S":
-                start[i] = int(ns)
-            else:
-                times[queries[i][0]].append((int(ns) - start.pop(i)) / 1e6)
-    return times
-
-
 def measure():
     sources = {"gen": f"generate_series(1, {ROWS // 10}) AS g", "ids": "ids", "names": "names"}
     rows = {"gen": ROWS // 10, "ids": ROWS, "names": ROWS}
@@ -102,10 +81,10 @@ def measure():
             if s == src:
                 queries += [(f"c:{name}", f"SELECT count({c}) FROM {sources[src]};"),
                             (f"p:{name}", f"SELECT count({p}) FROM {sources[src]};")]
-        for name, ms in cpu_rounds(queries, "SET max_parallel_workers_per_gather = 0;").items():
+        for name, ms in harness.cpu_rounds(queries, "SET max_parallel_workers_per_gather = 0;").items():
             results[name] = {k: v * 1e6 / rows[src] for k, v in harness.summary(ms).items()}
     n = max(ROWS // 200, 200)
-    for name, ms in cpu_rounds([
+    for name, ms in harness.cpu_rounds([
             ("PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)", f"SELECT count(plpgsql_cuid2(16)) FROM generate_series(1, {n});"),
             ("p:generate_prefixed_id('usr') (same rows)", f"SELECT count(portable.generate_prefixed_id('usr')) FROM generate_series(1, {n});")],
             "SET max_parallel_workers_per_gather = 0;").items():
