@@ -36,6 +36,7 @@ DECLARE
     entry text[];
     ch text;
     stmt text;
+    r_bounds text[] := '{}';
     -- Latin letters slugify spells in ASCII: the table of src/core/tables/latin_fold.inc
     -- (Unicode 14.0.0), code point in hex and its spelling. The differential test runs slugify
     -- over every entry against the extension.
@@ -92,8 +93,8 @@ DECLARE
     c_counter pg_catalog.int8;
     c_length pg_catalog.int4;
     head pg_catalog.text;
-    r pg_catalog.text;
-    x pg_catalog.text;
+    r pg_catalog.bytea;
+    x pg_catalog.bytea;
     d_lo pg_catalog.numeric;
     f pg_catalog.float8;
     q pg_catalog.numeric;
@@ -102,53 +103,59 @@ DECLARE
     -- The inputs, from pgcrypto's CSPRNG in one call: 32 bits for the letter (each letter's odds
     -- off by at most 2^-27), 24 for the counter, whose base-36 digits are "1" and six random hex
     -- digits (a number from 36^6 to 2 * 36^6), 128 for the fingerprint, 4 per salt character.
-    -- Drawn per call, not kept per process: see docs/hosted.md, "Differences".
+    -- Drawn per call, not kept per process: see docs/hosted.md, "Differences". r holds them as
+    -- hex digits in a bytea, and the digest is kept as a bytea: slices of a bytea cost the same
+    -- at any offset, while text is read from its start to find a character.
     random_inputs constant text := $m$
-    r := pg_catalog.encode(@crypto@.gen_random_bytes(24 + (c_length + 1) / 2), 'hex');
+    r := pg_catalog.decode(pg_catalog.encode(@crypto@.gen_random_bytes(24 + (c_length + 1) / 2), 'hex'), 'escape');
     c_time := pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) * 1000)::pg_catalog.int8;$m$;
     random_letter constant text :=
-        $m$pg_catalog.substr('abcdefghijklmnopqrstuvwxyz', (('x' || pg_catalog.substr(r, 1, 8))::pg_catalog.bit(32)::pg_catalog.int8 % 26)::pg_catalog.int4 + 1, 1)$m$;
-    random_salt constant text := $m$pg_catalog.substr(r, 49, c_length)$m$;
-    random_fingerprint constant text := $m$pg_catalog.substr(r, 17, 32)$m$;
-    random_counter36 constant text := $m$('1' || pg_catalog.substr(r, 9, 6))$m$;
+        $m$pg_catalog.chr(97 + (('x' || pg_catalog.encode(pg_catalog.substring(r, 1, 8), 'escape'))::pg_catalog.bit(32)::pg_catalog.int8 % 26)::pg_catalog.int4)$m$;
+    random_salt constant text := $m$pg_catalog.substring(r, 49, c_length)$m$;
+    random_fingerprint constant text := $m$pg_catalog.substring(r, 17, 32)$m$;
+    random_counter36 constant text := $m$('1'::pg_catalog.bytea || pg_catalog.substring(r, 9, 6))$m$;
     construct constant text := $m$
-    x := pg_catalog.encode(@crypto@.digest(
+    x := @crypto@.digest(
              -- base36(time): 8 digits from 1972 to 2059
              CASE WHEN c_time >= 78364164096 AND c_time < 2821109907456
-                  THEN pg_catalog.encode(@pairs4:c_time@, 'escape')
-                  ELSE @schema@._idconv_base36(c_time) END
+                  THEN @pairs4:c_time@
+                  ELSE pg_catalog.decode(@schema@._idconv_base36(c_time), 'escape') END
              || {salt}
              || {counter36}
-             || {fingerprint}, 'sha3-512'), 'hex');
-    -- The digest's leading 112 bits (168 for ids over 16 characters, 224 over 24): the digest
-    -- lies in [d_lo, d_lo + 2^400 - 1] (2^344 - 1, 2^288 - 1).
-    d_lo := @top_number2:x@ + CASE WHEN c_length > 16 THEN @top_piece3:x@ ELSE 0 END
-            + CASE WHEN c_length > 24 THEN @top_piece4:x@ ELSE 0 END;
+             || {fingerprint}, 'sha3-512');
+    -- The digest's leading 112 bits as a number T (168 bits for ids over 16 characters, 224 over
+    -- 24): the digest D lies in [T * 2^400, (T + 1) * 2^400) (2^344, 2^288).
+    d_lo := CASE WHEN c_length > 24 THEN @top_int4:x@ WHEN c_length > 16 THEN @top_int3:x@ ELSE @top_int2:x@ END;
     -- log36 of the digest, from its leading 56 bits: its count of digits is floor(f) + 1 unless
     -- f is within 1e-9 of a whole number, or the leading bits are too few to tell.
-    f := CASE WHEN pg_catalog.substr(x, 1, 6) <> '000000'
-              THEN (pg_catalog.ln(('x' || pg_catalog.substr(x, 1, 14))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.float8)
+    f := CASE WHEN pg_catalog.substring(x, 1, 3) <> pg_catalog.decode('000000', 'hex')
+              THEN (pg_catalog.ln(('x' || pg_catalog.encode(pg_catalog.substring(x, 1, 7), 'hex'))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.float8)
                     + 456 * 0.6931471805599453::pg_catalog.float8) / 3.58351893845611::pg_catalog.float8
               ELSE 0 END;
     IF f - pg_catalog.floor(f) > 1e-9 AND f - pg_catalog.floor(f) < 1 - 1e-9 THEN
         -- The reference drops the first digit, then takes substring(1, length) of the rest, which
         -- skips one more: the body is digits 2 .. length, the last length - 1 digits of the
-        -- leading length + 1. Both ends of the interval must give the same ones.
-        q := pg_catalog.div(d_lo, (@powers36@)[pg_catalog.floor(f)::pg_catalog.int4 - c_length + 1]);
-        IF q = pg_catalog.div(d_lo + CASE WHEN c_length > 24 THEN @two_288_less_one@
-                                          WHEN c_length > 16 THEN @two_344_less_one@ ELSE @two_400_less_one@ END,
-                              (@powers36@)[pg_catalog.floor(f)::pg_catalog.int4 - c_length + 1]) THEN
-            -- Its last 36 digits in three pieces of 12 (fewer when fewer are needed), of which
-            -- right() keeps the last length - 1.
+        -- leading length + 1, i.e. of q = floor(D / 36^k), k = floor(f) - length. With
+        -- Rlo <= 2^400 / 36^k <= Rhi (2^344, 2^288; exact decimals from the block's tables),
+        -- floor(T * Rlo) <= q <= floor((T + 1) * Rhi): when the two bounds agree they are q. (Two
+        -- products of short numbers: dividing the 512-bit digest costs several times more.)
+        q := pg_catalog.trunc(d_lo * (CASE WHEN c_length > 24 THEN @r_lo288@ WHEN c_length > 16 THEN @r_lo344@ ELSE @r_lo400@ END)
+                                     [pg_catalog.floor(f)::pg_catalog.int4 - c_length]);
+        IF q = pg_catalog.trunc((d_lo + 1) * (CASE WHEN c_length > 24 THEN @r_hi288@ WHEN c_length > 16 THEN @r_hi344@ ELSE @r_hi400@ END)
+                                             [pg_catalog.floor(f)::pg_catalog.int4 - c_length]) THEN
+            -- Its last 32 digits in pieces of 12, 12 and 8 (fewer when fewer are needed), of which
+            -- the id keeps the last length - 1.
             parts := ARRAY[pg_catalog.mod(q, 4738381338321616896::pg_catalog.numeric)::pg_catalog.int8,
                            CASE WHEN c_length > 13 THEN pg_catalog.mod(pg_catalog.div(q, 4738381338321616896::pg_catalog.numeric), 4738381338321616896::pg_catalog.numeric)::pg_catalog.int8 END,
                            CASE WHEN c_length > 25 THEN pg_catalog.mod(pg_catalog.div(q, 22452257707354557240087211123792674816::pg_catalog.numeric), 4738381338321616896::pg_catalog.numeric)::pg_catalog.int8 END];
-            RETURN head || {letter} || pg_catalog.right(pg_catalog.encode(
+            RETURN head || {letter} || pg_catalog.encode(pg_catalog.substring(
                 CASE WHEN c_length <= 13 THEN ''::pg_catalog.bytea
                      WHEN c_length <= 17 THEN @pairs2:parts[2]@
                      WHEN c_length <= 25 THEN @pairs6:parts[2]@
                      ELSE @pairs4:parts[3]@ || @pairs6:parts[2]@ END
-                || @pairs6:parts[1]@, 'escape'), c_length - 1);
+                || @pairs6:parts[1]@,
+                -- the last length - 1 of its 12, 16, 24 or 32 digits
+                CASE WHEN c_length <= 13 THEN 14 WHEN c_length <= 17 THEN 18 WHEN c_length <= 25 THEN 26 ELSE 34 END - c_length), 'escape');
         END IF;
     END IF;
     -- Otherwise (odds about 2^-24): every digit of the whole digest. One that small gives an id
@@ -313,7 +320,6 @@ $s$
 CREATE OR REPLACE FUNCTION @schema@.generate_prefixed_id(prefix text, body_length int DEFAULT 16)
 RETURNS text
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     @construct_variables@
@@ -340,8 +346,9 @@ COMMENT ON FUNCTION @schema@.generate_prefixed_id(text, int) IS
 $s$,
 
 -- A prefixed id is at most 96 bytes (63 + 1 + 32). The body has no "_", so the "_" before it is
--- the last one. With a prefix given (a CHECK's usual form) the id must be that prefix, "_" and a
--- body: one pattern made from the prefix, which is letters and "_" once it is valid.
+-- the last one. With a prefix given (a CHECK's usual form) the id must start with that prefix and
+-- "_", and the rest be a body: a pattern that begins with the prefix's letters runs several times
+-- slower in PostgreSQL's regular expressions than one on the body alone.
 $s$
 CREATE OR REPLACE FUNCTION @schema@.is_prefixed_id(id text, prefix text DEFAULT NULL, body_length int DEFAULT 16)
 RETURNS boolean
@@ -359,7 +366,8 @@ SELECT CASE
         pg_catalog.octet_length(id) OPERATOR(pg_catalog.=) ((pg_catalog.octet_length(prefix)::pg_catalog.int8 OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog.+) body_length)
         AND body_length OPERATOR(pg_catalog.>=) 2 AND body_length OPERATOR(pg_catalog.<=) 32
         AND @schema@.is_valid_prefix(prefix)
-        AND id COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) ((('^' OPERATOR(pg_catalog.||) prefix) OPERATOR(pg_catalog.||) '_[a-z][0-9a-z]+$') COLLATE pg_catalog."C")
+        AND pg_catalog.starts_with(id COLLATE pg_catalog."C", prefix OPERATOR(pg_catalog.||) '_')
+        AND pg_catalog.substr(id, pg_catalog.octet_length(prefix) OPERATOR(pg_catalog.+) 2) COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z][0-9a-z]+$'
 END
 $$
 $s$,
@@ -1796,6 +1804,17 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- The bounds Rlo and Rhi of 2^(512 - b) / 36^k for the CUID2 construction, for k = 60 .. 99
+    -- (what digests of 488 bits and more need) and b = 112, 168 and 224 leading bits: b's decimal
+    -- digits plus 13 places, so that (T + 1) * (Rhi - Rlo) < 10^-12. Elements are indexed by k.
+    SELECT array_agg(format('%L::pg_catalog.numeric[]', '[60:99]={' || t || '}') ORDER BY b, hi)
+    INTO r_bounds
+    FROM (SELECT b, hi, string_agg(((pg_catalog.div(round(2::pg_catalog.numeric ^ (512 - b)) * round(10::pg_catalog.numeric ^ e),
+                                                    round(36::pg_catalog.numeric ^ k)) + hi)
+                                    * ('1e-' || e)::pg_catalog.numeric)::text, ',' ORDER BY k) AS t
+          FROM (VALUES (112, 47), (168, 64), (224, 81)) AS w(b, e), generate_series(0, 1) AS hi, generate_series(60, 99) AS k
+          GROUP BY b, hi) AS bounds;
+
     FOREACH stmt IN ARRAY statements LOOP
         stmt := replace(stmt, '@construct_variables@', construct_variables);
         stmt := replace(stmt, '@random_inputs@', random_inputs);
@@ -1803,14 +1822,15 @@ BEGIN
                         '{letter}', random_letter), '{salt}', random_salt), '{fingerprint}', random_fingerprint),
                         '{counter36}', random_counter36));
         stmt := replace(stmt, '@construct@', replace(replace(replace(replace(construct,
-                        '{letter}', 'letter'), '{salt}', 'salt'), '{fingerprint}', 'fingerprint'),
-                        '{counter36}', '@schema@._idconv_base36(c_counter)'));
-        stmt := replace(stmt, '@two_344_less_one@', round(2::pg_catalog.numeric ^ 344 - 1)::text);
-        stmt := replace(stmt, '@two_400_less_one@', round(2::pg_catalog.numeric ^ 400 - 1)::text);
-        -- 36^0 .. 36^99, element k + 1 being 36^k.
-        stmt := replace(stmt, '@powers36@', (SELECT quote_literal('{' || string_agg(round(36::pg_catalog.numeric ^ k)::text, ',' ORDER BY k) || '}')
-                                             FROM generate_series(0, 99) k) || '::pg_catalog.numeric[]');
-        stmt := replace(stmt, '@two_288_less_one@', round(2::pg_catalog.numeric ^ 288 - 1)::text);
+                        '{letter}', 'letter'), '{salt}', 'pg_catalog.convert_to(salt, pg_catalog.getdatabaseencoding())'),
+                        '{fingerprint}', 'pg_catalog.convert_to(fingerprint, pg_catalog.getdatabaseencoding())'),
+                        '{counter36}', 'pg_catalog.decode(@schema@._idconv_base36(c_counter), ''escape'')'));
+        stmt := replace(stmt, '@r_lo400@', r_bounds[1]);
+        stmt := replace(stmt, '@r_hi400@', r_bounds[2]);
+        stmt := replace(stmt, '@r_lo344@', r_bounds[3]);
+        stmt := replace(stmt, '@r_hi344@', r_bounds[4]);
+        stmt := replace(stmt, '@r_lo288@', r_bounds[5]);
+        stmt := replace(stmt, '@r_hi288@', r_bounds[6]);
         stmt := replace(stmt, '@schema@', quote_ident(target));
         stmt := replace(stmt, '@crypto@', quote_ident(crypto));
         stmt := replace(stmt, '@combining@',
@@ -1829,25 +1849,24 @@ BEGIN
             INTO expansion FROM generate_series(0, m[1]::int - 1) k;
             stmt := replace(stmt, '@pairs' || m[1] || ':' || m[2] || '@', expansion);
         END LOOP;
-        -- @digest_number:X@: the 128 hex digits X as one numeric, in nine 56-bit pieces and a byte.
+        -- @digest_number:X@: the 64-byte digest X as one numeric, in nine 56-bit pieces and a byte.
         LOOP
             m := regexp_match(stmt, '@digest_number:([^@]*)@');
             EXIT WHEN m IS NULL;
-            SELECT string_agg(format('((''x'' OPERATOR(pg_catalog.||) pg_catalog.substr(%s, %s, 14))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.numeric OPERATOR(pg_catalog.*) %s::pg_catalog.numeric)',
-                                     m[1], 14 * k + 1, round(2::pg_catalog.numeric ^ (456 - 56 * k))), ' OPERATOR(pg_catalog.+) ' ORDER BY k)
-                   || format(' OPERATOR(pg_catalog.+) ((''x'' OPERATOR(pg_catalog.||) pg_catalog.substr(%s, 127, 2))::pg_catalog.bit(8)::pg_catalog.int4::pg_catalog.numeric)', m[1])
+            SELECT string_agg(format('((''x'' OPERATOR(pg_catalog.||) pg_catalog.encode(pg_catalog.substring(%s, %s, 7), ''hex''))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.numeric OPERATOR(pg_catalog.*) %s::pg_catalog.numeric)',
+                                     m[1], 7 * k + 1, round(2::pg_catalog.numeric ^ (456 - 56 * k))), ' OPERATOR(pg_catalog.+) ' ORDER BY k)
+                   || format(' OPERATOR(pg_catalog.+) pg_catalog.get_byte(%s, 63)::pg_catalog.numeric', m[1])
             INTO expansion FROM generate_series(0, 8) k;
             stmt := replace(stmt, '@digest_number:' || m[1] || '@', expansion);
         END LOOP;
-        -- @top_numberN:X@ and @top_pieceN:X@: the leading 56N bits of the 128 hex digits X, as a
-        -- number of 512 bits (the rest zero), in N 56-bit pieces; the Nth piece alone.
+        -- @top_intN:X@: the leading 56N bits of the 64-byte digest X as one number, in N 56-bit pieces.
         LOOP
-            m := regexp_match(stmt, '@top_(number|piece)([0-9]):([^@]*)@');
+            m := regexp_match(stmt, '@top_int([0-9]):([^@]*)@');
             EXIT WHEN m IS NULL;
-            SELECT '(' || string_agg(format('((''x'' || pg_catalog.substr(%s, %s, 14))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.numeric * %s::pg_catalog.numeric)',
-                                            m[3], 14 * k + 1, round(2::pg_catalog.numeric ^ (456 - 56 * k))), ' + ' ORDER BY k) || ')'
-            INTO expansion FROM generate_series(CASE WHEN m[1] = 'piece' THEN m[2]::int - 1 ELSE 0 END, m[2]::int - 1) k;
-            stmt := replace(stmt, '@top_' || m[1] || m[2] || ':' || m[3] || '@', expansion);
+            SELECT '(' || string_agg(format('((''x'' || pg_catalog.encode(pg_catalog.substring(%s, %s, 7), ''hex''))::pg_catalog.bit(56)::pg_catalog.int8::pg_catalog.numeric * %s::pg_catalog.numeric)',
+                                            m[2], 7 * k + 1, round(2::pg_catalog.numeric ^ (56 * (m[1]::int - 1 - k)))), ' + ' ORDER BY k) || ')'
+            INTO expansion FROM generate_series(0, m[1]::int - 1) k;
+            stmt := replace(stmt, '@top_int' || m[1] || ':' || m[2] || '@', expansion);
         END LOOP;
         -- @is_uuid_text:X@: X is a UUID in its 36-character form, any case. (No bounded repetition:
         -- PostgreSQL expands it into a much slower automaton.)
