@@ -80,7 +80,10 @@ def measure():
         if src == "ids":
             # The least a validator in SQL can do: one regular-expression match that stops at the
             # first character. Every portable validator makes at least one.
-            queries.append(("one regex match (id ~ '^u')", f"SELECT count(id ~ '^u') FROM {sources[src]};"))
+            queries += [("one regex match (id ~ '^u')", f"SELECT count(id ~ '^u') FROM {sources[src]};"),
+                        # ... and one that reads every character of the id, or of its body.
+                        ("one regex over the id", f"SELECT count(id COLLATE \"C\" ~ '^[0-9a-z_]+$') FROM {sources[src]};"),
+                        ("one regex over the body", f"SELECT count(substr(id, 5) COLLATE \"C\" ~ '^[a-z][0-9a-z]+$') FROM {sources[src]};")]
         for name, c, p, s in PAIRS:
             if s == src:
                 queries += [(f"c:{name}", f"SELECT count({c}) FROM {sources[src]};"),
@@ -114,6 +117,9 @@ def main():
         goals.append((f"portable {v} / extension's", ratio, "≤ 3", ratio <= 3))
     floor_re = med["one regex match (id ~ '^u')"]
     bounds = [(v, floor_re / med[f"c:{v}"]) for v in VALIDATORS]
+    over_id, over_body = med["one regex over the id"], med["one regex over the body"]
+    over_id_ratio = over_id / med["c:is_prefixed_id(id)"]
+    over_body_ratio = over_body / med["c:is_prefixed_id(id, 'usr')"]
     out = [f"# idconv portable edition beside the extension, {stamp}", "",
            f"Made by `sudo bash bench/portable` ({harness.ROUNDS} rounds interleaved, {ROWS:,} input rows; generators "
            f"{ROWS // 10:,}). Every figure is a median of the backend's CPU time per call (/proc/self/schedstat), which "
@@ -124,7 +130,11 @@ def main():
         out.append(f"| {text} | {value:.3g} | {limit} | {'yes' if ok else '**no**'} |")
     out += ["", "The floor under any validator in SQL: one regular-expression match that stops at its first "
             f"character (`count(id ~ '^u')`, the scan included) costs {harness.fmt_ns(floor_re)} ns a row, that is "
-            + ", ".join(f"{r:.2f} x the extension's `{v}`" for v, r in bounds) + ".",
+            + ", ".join(f"{r:.2f} x the extension's `{v}`" for v, r in bounds) + ". "
+            "A prefixed id's check must read every character: one regular expression over the whole id "
+            f"(`^[0-9a-z_]+$`) costs {harness.fmt_ns(over_id)} ns, {over_id_ratio:.2f} x the extension's "
+            f"`is_prefixed_id(id)`, and one over the body after a known prefix (`substr(id, 5)`) "
+            f"{harness.fmt_ns(over_body)} ns, {over_body_ratio:.2f} x its `is_prefixed_id(id, 'usr')`.",
             "", "## Every portable function against its C++ twin", "",
             "| function | C++ ns/call | portable ns/call | portable / C++ |", "|---|---:|---:|---:|"]
     for name, *_ in PAIRS:
@@ -132,6 +142,7 @@ def main():
         out.append(f"| `{name}` | {harness.fmt_ns(c)} | {harness.fmt_ns(p)} | {p / c:.2f} |")
     out += ["", "| peer | ns/call |", "|---|---:|"]
     for k in ("floor:gen", "floor:ids", "floor:names", "gen_random_uuid()", "one regex match (id ~ '^u')",
+              "one regex over the id", "one regex over the body",
               "PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)",
               "p:generate_prefixed_id('usr') (same rows)"):
         out.append(f"| `{k}` | {harness.fmt_ns(med[k])} |")
