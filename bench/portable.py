@@ -31,6 +31,9 @@ def setup():
         \\i {harness.TOP}/portable/idconv.sql
         SET search_path = public;
         SELECT register_prefix('user', 'usr'), portable.register_prefix('user', 'usr');
+        SELECT register_prefix('event', 'evt', body => 'typeid'), portable.register_prefix('event', 'evt', body => 'typeid');
+        CREATE TABLE tids AS SELECT generate_typeid('user') AS tid, uuid_generate_v7() AS u FROM generate_series(1, {ROWS});
+        VACUUM ANALYZE tids;
         CREATE TABLE ids AS SELECT generate_prefixed_id('usr') AS id FROM generate_series(1, {ROWS});
         CREATE TABLE names AS SELECT CASE g % 5
             WHEN 0 THEN (100000000000000000 + g)::text
@@ -64,16 +67,28 @@ PAIRS = [
     ("sha1_subject_uuid(name)", "sha1_subject_uuid(name)", "portable.sha1_subject_uuid(name)", "names"),
     ("uuid_version(md5(name)::uuid)", "uuid_version(md5(name)::uuid)", "portable.uuid_version(md5(name)::uuid)", "names"),
     ("slugify(name)", "slugify(name)", "portable.slugify(name)", "names"),
+    ("current_subject_id()", "current_subject_id()", "portable.current_subject_id()", "gen"),
+    ("uuid_generate_v7()", "uuid_generate_v7()", "portable.uuid_generate_v7()", "gen"),
+    ("generate_typeid('user')", "generate_typeid('user')", "portable.generate_typeid('user')", "gen"),
+    ("generate_id_for('event') (TypeID)", "generate_id_for('event')", "portable.generate_id_for('event')", "gen"),
+    ("uuid_timestamptz_to_v7(ts)", "uuid_timestamptz_to_v7(to_timestamp(g))", "portable.uuid_timestamptz_to_v7(to_timestamp(g))", "gen"),
+    ("is_typeid(tid, 'user')", "is_typeid(tid, 'user')", "portable.is_typeid(tid, 'user')", "tids"),
+    ("is_typeid(tid)", "is_typeid(tid)", "portable.is_typeid(tid)", "tids"),
+    ("typeid_to_uuid(tid)", "typeid_to_uuid(tid)", "portable.typeid_to_uuid(tid)", "tids"),
+    ("typeid_prefix(tid)", "typeid_prefix(tid)", "portable.typeid_prefix(tid)", "tids"),
+    ("uuid_to_typeid('user', u)", "uuid_to_typeid('user', u)", "portable.uuid_to_typeid('user', u)", "tids"),
+    ("uuid_v7_to_timestamptz(u)", "uuid_v7_to_timestamptz(u)", "portable.uuid_v7_to_timestamptz(u)", "tids"),
 ]
 VALIDATORS = ["is_prefixed_id(id, 'usr')", "is_prefixed_id(id)", "is_valid_prefix(id)", "is_cuid2(id)", "is_slug(id)"]
 
 
 def measure():
-    sources = {"gen": f"generate_series(1, {ROWS // 10}) AS g", "ids": "ids", "names": "names"}
-    rows = {"gen": ROWS // 10, "ids": ROWS, "names": ROWS}
+    sources = {"gen": f"generate_series(1, {ROWS // 10}) AS g", "ids": "ids", "names": "names", "tids": "tids"}
+    rows = {"gen": ROWS // 10, "ids": ROWS, "names": ROWS, "tids": ROWS}
     results = {}
-    floors = {"gen": "count(g::text)", "ids": "count(length(id))", "names": "count(length(name))"}
-    for src in ("gen", "ids", "names"):
+    floors = {"gen": "count(g::text)", "ids": "count(length(id))", "names": "count(length(name))",
+              "tids": "count(length(tid))"}
+    for src in ("gen", "ids", "names", "tids"):
         queries = [(f"floor:{src}", f"SELECT {floors[src]} FROM {sources[src]};")]
         if src == "gen":
             queries.append(("gen_random_uuid()", f"SELECT count(gen_random_uuid()) FROM {sources[src]};"))
@@ -89,7 +104,9 @@ def measure():
             if s == src:
                 queries += [(f"c:{name}", f"SELECT count({c}) FROM {sources[src]};"),
                             (f"p:{name}", f"SELECT count({p}) FROM {sources[src]};")]
-        for name, ms in harness.cpu_rounds(queries, "SET max_parallel_workers_per_gather = 0;").items():
+        # current_subject_id() reads the claims PostgREST sets for each request.
+        for name, ms in harness.cpu_rounds(queries, "SET max_parallel_workers_per_gather = 0; "
+                                           "SET request.jwt.claims = '{\"sub\": \"auth0|5f7c8ec7c33c6c004bbafe82\"}';").items():
             results[name] = {k: v * 1e6 / rows[src] for k, v in harness.summary(ms).items()}
     n = max(ROWS // 200, 200)
     for name, ms in harness.cpu_rounds([
@@ -142,7 +159,7 @@ def main():
         c, p = med[f"c:{name}"], med[f"p:{name}"]
         out.append(f"| `{name}` | {harness.fmt_ns(c)} | {harness.fmt_ns(p)} | {p / c:.2f} |")
     out += ["", "| peer | ns/call |", "|---|---:|"]
-    for k in ("floor:gen", "floor:ids", "floor:names", "gen_random_uuid()", "one regex match (id ~ '^u')",
+    for k in ("floor:gen", "floor:ids", "floor:names", "floor:tids", "gen_random_uuid()", "one regex match (id ~ '^u')",
               "one regex over the id", "one regex over the body",
               "PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)",
               "p:generate_prefixed_id('usr') (same rows)"):
