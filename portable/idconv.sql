@@ -286,10 +286,14 @@ CREATE OR REPLACE FUNCTION @schema@.is_cuid2(id text, min_length int DEFAULT 2, 
 RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
-SELECT ((id COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z][0-9a-z]+$')::pg_catalog.int4
-        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(id) OPERATOR(pg_catalog.>=) min_length)::pg_catalog.int4
-        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(id) OPERATOR(pg_catalog.<=) max_length)::pg_catalog.int4)
-       OPERATOR(pg_catalog.=) 3
+-- One expression of strict parts only, so that PostgreSQL inlines it. The pattern reads the id
+-- only when it is no longer than max_length (repeat(id, 0) is ''), so a long text costs nothing,
+-- and never when it is 268,435,455 bytes or more: a regular expression needs 4 bytes a character
+-- in one allocation of at most 1 GB. For booleans, a > b is "a and not b".
+SELECT pg_catalog.repeat(id, ((pg_catalog.octet_length(id) OPERATOR(pg_catalog.<=) max_length)
+                              OPERATOR(pg_catalog.>) (pg_catalog.octet_length(id) OPERATOR(pg_catalog.>=) 268435455))::pg_catalog.int4)
+         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z][0-9a-z]+$'
+       OPERATOR(pg_catalog.>) (pg_catalog.octet_length(id) OPERATOR(pg_catalog.<) min_length)
 $$
 $s$,
 $s$
@@ -304,11 +308,11 @@ CREATE OR REPLACE FUNCTION @schema@.is_valid_prefix(prefix text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
--- The first 64 characters decide: a longer text is not one. (No bounded repetition in the
--- pattern: PostgreSQL's regular expressions expand it into a much slower automaton.)
-SELECT ((pg_catalog.left(prefix, 64) COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z](?:[a-z_]*[a-z])?$')::pg_catalog.int4
-        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(pg_catalog.left(prefix, 64)) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
-       OPERATOR(pg_catalog.=) 2
+-- A text over 63 bytes is not one: the pattern then reads '' (repeat(prefix, 0)), which it
+-- rejects, so a long text costs nothing. (No bounded repetition in the pattern: PostgreSQL's
+-- regular expressions expand it into a much slower automaton.)
+SELECT pg_catalog.repeat(prefix, (pg_catalog.octet_length(prefix) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
+         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z](?:[a-z_]*[a-z])?$'
 $$
 $s$,
 $s$
@@ -1438,7 +1442,13 @@ BEGIN
         WHEN @is_uuid_text:c@ THEN 'uuid'
         WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
              AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
-        WHEN c ~ '^[0-9]+$' THEN 'integer'
+        WHEN pg_catalog.octet_length(c) < 268435455 AND c ~ '^[0-9]+$' THEN 'integer'
+        -- A regular expression cannot read 268,435,455 bytes or more (4 bytes a character, in one
+        -- allocation of at most 1 GB); trimming the digits off the bytes can.
+        WHEN pg_catalog.octet_length(c) >= 268435455
+             AND pg_catalog.octet_length(pg_catalog.ltrim(pg_catalog.decode(pg_catalog.replace(c, pg_catalog.chr(92), '!'), 'escape'),
+                                                          pg_catalog.decode('30313233343536373839', 'hex'))) = 0
+             THEN 'integer'
         WHEN @schema@.is_typeid(c) THEN 'typeid'
         WHEN pg_catalog.octet_length(c) = 25 AND c ~ '^c[0-9a-z]+$' THEN 'cuid'
         WHEN pg_catalog.octet_length(c) >= 24 AND pg_catalog.octet_length(c) <= 32 AND c ~ '^[a-z][0-9a-z]+$' THEN 'cuid2'
@@ -1583,9 +1593,9 @@ CREATE OR REPLACE FUNCTION @schema@.is_slug(text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
-SELECT ((pg_catalog.left($1, 64) COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z0-9]+(?:-[a-z0-9]+)*$')::pg_catalog.int4
-        OPERATOR(pg_catalog.+) (pg_catalog.octet_length(pg_catalog.left($1, 64)) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
-       OPERATOR(pg_catalog.=) 2
+-- As is_valid_prefix: over 63 bytes, the pattern reads '' and rejects it.
+SELECT pg_catalog.repeat($1, (pg_catalog.octet_length($1) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
+         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z0-9]+(?:-[a-z0-9]+)*$'
 $$
 $s$,
 $s$
@@ -1622,7 +1632,9 @@ BEGIN
         slug := regexp_replace(slug || regexp_replace(folded, '[^a-z0-9]+', '-', 'g'), '-{2,}', '-', 'g');
         slug := ltrim(slug, '-');
         pos := pos + size;
-        size := size * 2;
+        -- At most 16M characters a piece: the pattern's copy of a piece is 4 bytes a character
+        -- and must stay within 1 GB.
+        size := least(size * 2, 16777216);
     END LOOP;
     slug := rtrim(slug, '-');
     IF length(slug) > 63 THEN
