@@ -3,7 +3,7 @@
 
 EXTENSION = idconv
 MODULE_big = idconv
-DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.3.0.sql idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.1.0.control
+DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.3.0.sql idconv--0.4.0.sql idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.3.0--0.4.0.sql idconv--0.1.0.control
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 # The module's sources: src/sources.txt, which CMakeLists.txt reads too.

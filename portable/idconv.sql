@@ -1,4 +1,4 @@
--- idconv portable edition: equal to idconv 0.3.0 (the C++ extension's idconv--0.3.0.sql).
+-- idconv portable edition: equal to idconv 0.4.0 (the C++ extension's idconv--0.4.0.sql).
 --
 -- For hosted PostgreSQL (Supabase, Neon, RDS, Cloud SQL, Azure), where idconv's shared library
 -- cannot be installed: the same functions, argument names and defaults, return types, markings,

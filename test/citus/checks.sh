@@ -18,9 +18,10 @@ expect "three nodes in pg_dist_node, Citus $(q "SELECT extversion FROM pg_extens
   "3" "$(q "SELECT count(*) FROM pg_dist_node WHERE isactive")"
 
 # CREATE EXTENSION on the coordinator creates it on the workers too (the package must be there).
+version=$(sed -n "s/^default_version = '\(.*\)'$/\1/p" "$here/../../idconv.control")
 q "CREATE EXTENSION idconv" || { fail "CREATE EXTENSION idconv"; exit 1; }
 expect "CREATE EXTENSION idconv on the coordinator creates it on both workers" \
-  "0.3.0,0.3.0" \
+  "$version,$version" \
   "$(q "SELECT string_agg(result, ',' ORDER BY nodeport) FROM run_command_on_workers(\$\$SELECT extversion FROM pg_extension WHERE extname = 'idconv'\$\$)")"
 
 # Where an id is made: the node's port, the backend's pid and the start of its CUID2 fingerprint.
