@@ -60,3 +60,28 @@ INSERT INTO legacy_notes (id, body) VALUES ('note_ght4k2jxm7pqbv01', 'new');
 SELECT id, body FROM legacy_notes ORDER BY id;
 
 DROP TABLE legacy_orders, legacy_notes;
+
+-- docs/guarantees.md, "Not against the table's owner": stamp_subject keeps owners against the
+-- roles that write rows, not against DDL by the table's owner, nor a superuser's replica mode.
+SET idconv.subject_namespace = '9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a';
+CREATE TABLE owned_notes (id int PRIMARY KEY, owner_subject_id uuid NOT NULL, body text);
+CREATE TRIGGER owned_notes_stamp BEFORE INSERT OR UPDATE ON owned_notes
+    FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER owned_notes_stamp_check AFTER INSERT OR UPDATE OR DELETE ON owned_notes
+    FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+SELECT set_config('request.jwt.claims', '{"sub":"335517149097361411"}', false) IS NOT NULL AS signed_in;
+INSERT INTO owned_notes (id, body) VALUES (1, 'mine');
+\set VERBOSITY terse
+UPDATE owned_notes SET owner_subject_id = '00000000-0000-4000-8000-000000000001';   -- DML: refused
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+ALTER TABLE owned_notes DISABLE TRIGGER owned_notes_stamp, DISABLE TRIGGER owned_notes_stamp_check;
+UPDATE owned_notes SET owner_subject_id = '00000000-0000-4000-8000-000000000001';   -- DDL first: done
+ALTER TABLE owned_notes ENABLE TRIGGER owned_notes_stamp, ENABLE TRIGGER owned_notes_stamp_check;
+SET session_replication_role = replica;
+UPDATE owned_notes SET owner_subject_id = '00000000-0000-4000-8000-000000000002';   -- no trigger fires
+RESET session_replication_role;
+SELECT id, owner_subject_id FROM owned_notes;
+SELECT set_config('request.jwt.claims', '', false) IS NOT NULL AS signed_out;
+RESET idconv.subject_namespace;
+DROP TABLE owned_notes;
