@@ -1,6 +1,6 @@
 -- current_subject_id() parses the whole of request.jwt.claims with PostgreSQL's JSON parser,
 -- decoding the escapes of every string as jsonb input does: what makes the document unreadable
--- anywhere, not only in the sub, is an error (docs/subjects.md: the SQLSTATE table of current_subject_id()).
+-- anywhere, not only in the sub, is an error (README: the SQLSTATE table of current_subject_id()).
 SET idconv.subject_namespace = '9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a';
 -- \u0000 in another claim: 22P02.
 SELECT set_config('request.jwt.claims', '{"sub":"alice","name":"\u0000"}', false) IS NOT NULL AS set;

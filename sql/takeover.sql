@@ -227,7 +227,7 @@ INSERT INTO gnotes (id, claimed) VALUES (1, '9793a3c6-8948-5440-a51c-5207fd3b77e
 COMMIT;
 SELECT count(*) AS stored FROM gnotes;
 
--- The upgrade query of docs/install.md (0.2.0 -> 0.3.0) adds the missing twin, once.
+-- The README's upgrade query (0.2.0 -> 0.3.0) adds the missing twin, once.
 CREATE TABLE legacy (id int PRIMARY KEY, owner_subject_id uuid);
 CREATE TRIGGER legacy_owner BEFORE INSERT OR UPDATE ON legacy
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
