@@ -69,7 +69,7 @@ test("sign-up closes the users <-> customers circle in one transaction", async (
     "SELECT u.customer_id, c.owner_subject_id::text, entity_of(u.id) AS e1, entity_of(c.id) AS e2 FROM users u JOIN customers c ON c.id = u.customer_id WHERE u.id = $1",
     [owner.userId]);
   assert.deepEqual(u, { customer_id: owner.customerId, owner_subject_id: owner.subjectId, e1: "user", e2: "customer" });
-  // The Zitadel number maps to the same UUID as the README's table says.
+  // The Zitadel number maps to the same UUID as the docs' table says.
   assert.equal(owner.subjectId, "0119f314-073c-5994-97d8-8033973455b7");
 });
 
@@ -101,7 +101,7 @@ test("the prefix map is in the registry", async () => {
 test("the sign-up of examples/saas/README.md runs as written, and fails at COMMIT without its UPDATE", async () => {
   const readme = readFileSync(new URL("../../examples/saas/README.md", import.meta.url), "utf8");
   const signUpSql = /```sql\n(BEGIN;[\s\S]*?COMMIT;)\n```/.exec(readme)[1].replaceAll("<tenant uuid>", tenantId);
-  // The README's subject is the Zitadel number the circle test above signed up already: start clean.
+  // The docs' subject is the Zitadel number the circle test above signed up already: start clean.
   await client.query("DELETE FROM users WHERE subject_id = normalize_subject('335517149097361411'); DELETE FROM customers WHERE owner_subject_id = normalize_subject('335517149097361411'); DELETE FROM identities WHERE provider_sub = '335517149097361411'");
   await client.query(signUpSql);
   const { rows: [u] } = await client.query(

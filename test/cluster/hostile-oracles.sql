@@ -1,4 +1,4 @@
--- Results over the hostile corpus, compared with the rules the README states, written here as
+-- Results over the hostile corpus, compared with the rules the docs state, written here as
 -- regular expressions and SQL (pgcrypto's SHA-1 for the UUIDs). One row per check:
 --   name | rows that disagree | rows checked | corpus row of the first disagreement
 -- Run by test/cluster/hostile after hostile-run.sql.
@@ -73,7 +73,7 @@ SELECT add_check('is_slug(s) is [a-z0-9] runs joined by single "-", 1 to 63 char
 SELECT add_check('slugify(s) is NULL or passes is_slug, and not NULL when s has an ASCII letter or digit',
   $$SELECT i, CASE WHEN r IS NULL THEN s !~ '[A-Za-z0-9]' ELSE is_slug(r) END AS ok
       FROM (SELECT i, s, slugify(s) AS r FROM small) x$$);
-SELECT add_check('id_kind(s) follows the README''s table, first match wins',
+SELECT add_check('id_kind(s) follows the docs'' table, first match wins',
   $$SELECT i, id_kind(s) = oracle_kind(s) AS ok FROM small$$);
 SELECT add_check('audit_id_column(''h.corpus'', ''s'') equals id_kind per row grouped',
   $$SELECT 0 AS i, NOT EXISTS (

@@ -1,12 +1,12 @@
 -- Calls every function of idconv that takes text over the whole corpus (hostile-corpus.sql), each
 -- call in its own subtransaction, and records per form of call how many calls raised which
 -- SQLSTATE (NULL: returned) in h.outcome. test/cluster/hostile compares that with the SQLSTATEs
--- the README documents for the function.
+-- the docs document for the function.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 SET search_path = h, public;
 
--- What the README documents, per function that takes text ("Errors and the C++ boundary", and
+-- What the docs document, per function that takes text ("Errors and the C++ boundary", and
 -- each function's section). An empty set: the function never raises. A function of the extension
 -- that takes text and is not listed here fails the test "every function that takes text is
 -- documented here", and is still called, with no SQLSTATE allowed.
@@ -92,7 +92,7 @@ INSERT INTO forms (ord, name, fn, stmt, rows) VALUES
   (208, 'is_typeid(s, NULL)', 'is_typeid(text,text)', 'PERFORM is_typeid(s, NULL)', 'true'),
   (209, 'is_typeid(''user_01h455vb4pex5vsknk084sn02q'', s)', 'is_typeid(text,text)',
         $$PERFORM is_typeid('user_01h455vb4pex5vsknk084sn02q', s)$$, 'true');
--- current_subject_id() reads text from the request settings: README "current_subject_id()".
+-- current_subject_id() reads text from the request settings: docs "current_subject_id()".
 INSERT INTO forms (ord, name, fn, stmt, allowed, rows) VALUES
   (300, 'current_subject_id() with request.jwt.claims = s', 'current_subject_id()',
         $$PERFORM set_config('request.jwt.claims', s, true); PERFORM current_subject_id()$$, '{22P02,22P05,0A000,22023,55000}', 'true'),

@@ -1,7 +1,7 @@
 // Shared by the fuzz targets in test/fuzz/targets/: a property check that aborts (so libFuzzer
 // keeps the input as a crash), a reader that splits one fuzz input into typed fields, and
 // reference versions of the grammars and computations the core implements, written from the
-// README and the headers rather than from src/core, so a target can compare the two.
+// docs and the headers rather than from src/core, so a target can compare the two.
 #pragma once
 
 #include <openssl/evp.h>
@@ -92,7 +92,7 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
-// Reference grammars (README "SQL API", "Classification and audits", "Tenant slugs")
+// Reference grammars (docs/api.md, and docs/conventions.md "Classification and audits", "Tenant slugs")
 
 inline bool ref_lower(char c) { return c >= 'a' && c <= 'z'; }
 inline bool ref_digit(char c) { return c >= '0' && c <= '9'; }

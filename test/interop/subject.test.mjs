@@ -49,7 +49,7 @@ before(async () => {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
   await admin.query(`CREATE DATABASE ${DATABASE}`);
-  // The configuration the README recommends: the namespace is set once, on the database.
+  // The configuration the docs recommend: the namespace is set once, on the database.
   await admin.query(`ALTER DATABASE ${DATABASE} SET idconv.subject_namespace = '${NAMESPACE}'`);
   client = new pg.Client({ database: DATABASE });
   await client.connect();

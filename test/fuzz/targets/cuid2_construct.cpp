@@ -14,7 +14,7 @@
 // Asserts:
 //   - a length outside 2..32 throws idconv::Error (invalid_parameter_value) with the documented
 //     message, from cuid2_construct and from check_cuid2_length, and nothing else throws;
-//   - otherwise the id is exactly what the README's recipe gives, computed here the slow way:
+//   - otherwise the id is exactly what the docs' recipe gives, computed here the slow way:
 //     letter + base36(SHA3-512(base36(time) + salt + base36(counter) + fingerprint)) digits
 //     [2, length + 1), with OpenSSL's one-shot EVP_Digest and schoolbook base 36;
 //   - so the id has `length` chars (fewer only if the digest had fewer than length + 1 digits),

@@ -3,7 +3,7 @@
 // Input: the bytes are the id.
 //
 // Asserts: the result is one of the nine documented kinds, and it is the first rule of the
-// README's table that matches, each rule computed here on its own:
+// docs' table that matches, each rule computed here on its own:
 //   uuid (36-char hyphenated hex, any case), prefixed (valid prefix, '_', CUID2 body of 16-32),
 //   integer (^[0-9]+$), typeid (TypeID spec 0.3.0: an optional valid prefix and '_', then 26 of
 //   0-9a-z without i l o u, the first 0-7), cuid (^c[0-9a-z]{24}$), cuid2 (^[a-z][0-9a-z]{23,31}$), slug (is_slug and

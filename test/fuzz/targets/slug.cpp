@@ -5,9 +5,9 @@
 // Asserts:
 //   - is_slug agrees with the grammar: 1-63 chars, runs of [a-z0-9] joined by single '-';
 //   - slugify writes at most kMaxSlugLength chars (into a buffer of exactly that size, so ASan
-//     sees any write past it) and its result is empty (SQL NULL) or passes is_slug: the README's
+//     sees any write past it) and its result is empty (SQL NULL) or passes is_slug: the docs'
 //     "when nothing is left, the result is NULL; otherwise it always passes is_slug";
-//   - slugify equals a reference written from the README: ASCII letters lower-cased, Latin letters
+//   - slugify equals a reference written from the docs: ASCII letters lower-cased, Latin letters
 //     folded by the committed table (src/core/tables/latin_fold.inc), combining marks dropped,
 //     every other run of characters (invalid UTF-8 bytes included) one '-', trimmed, then cut to
 //     63 at the last '-' within the first 64 chars, or at 63 when there is none;

@@ -15,7 +15,7 @@
 //     name, or the name alone, cut to 16 bytes with version 5 and the RFC variant set;
 //   - normalize_subject: an empty subject throws idconv::Error (invalid_parameter_value), a
 //     UUID-shaped one passes through as its bytes, anything else is uuidv5(namespace, subject);
-// and once, at start-up, that the README's Zitadel example maps to the documented id.
+// and once, at start-up, that the docs' Zitadel example maps to the documented id.
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -68,7 +68,7 @@ Uuid reference_v5(const Uuid& ns, std::string_view name) {
 
 Uuid reference_sha1_subject(std::string_view name) { return version5(fuzz::ref_sha1(name).data()); }
 
-// The README's example namespace.
+// The docs' example namespace.
 constexpr Uuid kNamespace = {0x9b, 0x3a, 0x2c, 0x1e, 0x7d, 0x4f, 0x4e, 0x2a,
                              0x8b, 0x6c, 0x0f, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a};
 
@@ -118,11 +118,11 @@ void check_subject(std::string_view subject, const Uuid& ns) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    // README "Zitadel, Auth0, Clerk": the oracle and the core agree with the documented mapping.
+    // docs "Zitadel, Auth0, Clerk": the oracle and the core agree with the documented mapping.
     const Uuid want = *parse_uuid_text("0119f314-073c-5994-97d8-8033973455b7");
     FUZZ_CHECK(reference_v5(kNamespace, "335517149097361411") == want, std::string("the reference UUIDv5 is wrong"));
     FUZZ_CHECK(normalize_subject(sha1(), "335517149097361411", kNamespace) == want,
-               std::string("normalize_subject breaks the README example"));
+               std::string("normalize_subject breaks the docs' example"));
     return 0;
 }
 
@@ -153,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check_format(raw);
     }
 
-    // The subject mappings, in the README's namespace and in one from the input.
+    // The subject mappings, in the docs' namespace and in one from the input.
     check_subject(text, kNamespace);
     if (have_raw) check_subject(text, raw);
     check_v5(uuidv5(sha1(), kNamespace, text), reference_v5(kNamespace, text), "uuidv5(" + show(text) + ")");
