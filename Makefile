@@ -47,5 +47,5 @@ DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
 
 .PHONY: dist
 dist:
-	@test -e $(srcdir)/.git || { echo "make dist: $(srcdir) is not a git checkout (a release archive?): nothing to archive" >&2; exit 1; }
+	@test -e $(srcdir)/.git || { echo "make dist: $(abspath $(srcdir)) is not a git checkout (a release archive?): nothing to archive" >&2; exit 1; }
 	git -C $(srcdir) archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(abspath $(DISTFILE)) HEAD
