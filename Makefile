@@ -39,10 +39,13 @@ ifdef VPATH
 $(shell mkdir -p $(sort $(dir $(OBJS))))
 endif
 
-# The PGXN release archive: exactly the files git tracks at HEAD, under idconv-VERSION/.
+# The PGXN release archive: exactly the files git tracks at HEAD, under idconv-VERSION/. Only from
+# a git checkout: in a release archive unpacked inside another repository, git archive would pack
+# that repository's HEAD.
 EXTVERSION = $(shell sed -n "s/^default_version = '\\(.*\\)'$$/\\1/p" $(srcdir)/idconv.control)
 DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
 
 .PHONY: dist
 dist:
+	@test -e $(srcdir)/.git || { echo "make dist: $(abspath $(srcdir)) is not a git checkout (a release archive?): nothing to archive" >&2; exit 1; }
 	git -C $(srcdir) archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(abspath $(DISTFILE)) HEAD

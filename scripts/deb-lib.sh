@@ -62,11 +62,12 @@ install_missing() {  # install_missing PACKAGE...: apt-get install what is not i
 }
 
 # A clean copy of the sources: what git tracks or would track (so a tree built with make, or
-# with another major's objects, cannot leak objects into the package through VPATH), or, without
-# git, the tree minus build products.
+# with another major's objects, cannot leak objects into the package through VPATH), or, in a
+# tree that is no git checkout (no .git: a release archive, perhaps unpacked inside another
+# repository, whose files git would not list), the tree minus build products.
 copy_clean_tree() {  # copy_clean_tree DIR
   mkdir -p "$1"
-  if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  if [ -e "$top/.git" ] && git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     git -C "$top" ls-files -z --cached --others --exclude-standard |
       tar -C "$top" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$1" -xf -
   else

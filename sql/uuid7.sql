@@ -48,6 +48,9 @@ SELECT uuid_timestamptz_to_v7('1969-12-31 23:59:59.999999 UTC');
 SELECT uuid_timestamptz_to_v7('10889-08-02 05:31:50.656 UTC');
 SELECT uuid_timestamptz_to_v7('infinity');
 SELECT uuid_timestamptz_to_v7('-infinity', true);
+-- After the year 294247 a timestamptz's Unix time in µs overflows an int64: refused all the same.
+SELECT uuid_timestamptz_to_v7('294248-01-01 00:00:00 UTC');
+SELECT uuid_timestamptz_to_v7('294276-12-31 23:59:59.999999 UTC', true);
 
 -- Range scans: the bound is computed once, so the primary key's index answers.
 CREATE TEMP TABLE events (id uuid PRIMARY KEY, at timestamptz NOT NULL);

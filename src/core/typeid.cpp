@@ -120,8 +120,9 @@ namespace {
 
 void check_typeid_prefix(std::string_view prefix) {
     if (!is_valid_typeid_prefix(prefix)) {
-        throw Error(ErrorKind::invalid_parameter_value,
-                    "invalid TypeID prefix " + quote_for_message(prefix.data(), prefix.size()), kTypeidPrefixRule);
+        // Quoted, not quote_for_message: the glue cuts the value on a character of the database's
+        // encoding, where a UTF-8 cut can split an EUC_JP character and fail the message's conversion.
+        throw Error(ErrorKind::invalid_parameter_value, "invalid TypeID prefix ", Quoted{prefix}, kTypeidPrefixRule);
     }
 }
 

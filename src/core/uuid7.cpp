@@ -14,6 +14,14 @@ Uuid make_uuid7(std::uint64_t time, std::uint64_t rand_b) noexcept {
     return u;
 }
 
+std::optional<std::uint64_t> uuid7_unix_us_of_postgres(std::int64_t pg_us) noexcept {
+    // Bounds in PostgreSQL's time, compared before the shift to Unix time: the addition overflows
+    // an int64 after about the year 294247, and timestamptz runs to 294276.
+    constexpr std::int64_t kLastUs = static_cast<std::int64_t>(kUuid7MaxUnixMs * 1000 + 999) - kPostgresEpochUnixUs;
+    if (pg_us < -kPostgresEpochUnixUs || pg_us > kLastUs) return std::nullopt;
+    return static_cast<std::uint64_t>(pg_us + kPostgresEpochUnixUs);
+}
+
 std::optional<std::uint64_t> uuid7_unix_ms(const Uuid& uuid) noexcept {
     if (uuid_version(uuid) != std::optional<int>(7)) return std::nullopt;
     std::uint64_t ms = 0;

@@ -26,6 +26,14 @@ constexpr std::uint64_t uuid7_time_of_ns(std::uint64_t unix_ns) noexcept {
     return uuid7_time_of(unix_ns / 1000000u, static_cast<std::uint32_t>(unix_ns % 1000000u));
 }
 
+// Microseconds from the Unix epoch to PostgreSQL's (2000-01-01 00:00:00 UTC).
+inline constexpr std::int64_t kPostgresEpochUnixUs = 946684800000000;
+
+// The Unix microseconds of the time `pg_us` µs after PostgreSQL's epoch (a timestamptz), when a
+// version 7 UUID holds its millisecond: from 1970 to kUuid7MaxUnixMs. nullopt for any other int64,
+// the infinities (INT64_MIN and INT64_MAX) included.
+std::optional<std::uint64_t> uuid7_unix_us_of_postgres(std::int64_t pg_us) noexcept;
+
 // A version 7 UUID of the RFC 9562 variant with the 60-bit `time` (see uuid7_time_of_ns) and the
 // low 62 bits of `rand_b`.
 Uuid make_uuid7(std::uint64_t time, std::uint64_t rand_b) noexcept;

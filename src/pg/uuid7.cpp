@@ -19,9 +19,9 @@ using namespace idconv::pg;
 
 namespace {
 
-// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
-constexpr std::int64_t kUnixToPostgresUs =
-    static_cast<std::int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC;
+static_assert(kPostgresEpochUnixUs ==
+                  static_cast<std::int64_t>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC,
+              "the core's PostgreSQL epoch is PostgreSQL's");
 
 Datum uuid_result(const Uuid& u) {
     auto* out = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
@@ -48,7 +48,7 @@ Datum uuid_v7_to_timestamptz(PG_FUNCTION_ARGS) {
     const std::optional<std::uint64_t> ms = uuid7_unix_ms(u);
     if (!ms) PG_RETURN_NULL();
     // At most 2^48 - 1 ms (year 10889): inside timestamptz's range.
-    PG_RETURN_TIMESTAMPTZ(static_cast<TimestampTz>(*ms) * 1000 - kUnixToPostgresUs);
+    PG_RETURN_TIMESTAMPTZ(static_cast<TimestampTz>(*ms) * 1000 - kPostgresEpochUnixUs);
 }
 
 // STABLE, not VOLATILE, as pg_uuidv7 declares it: a bound in `id >= uuid_timestamptz_to_v7(...)`
@@ -58,10 +58,9 @@ PG_FUNCTION_INFO_V1(uuid_timestamptz_to_v7);
 Datum uuid_timestamptz_to_v7(PG_FUNCTION_ARGS) {
     const TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
     const bool zero = PG_GETARG_BOOL(1);
-    // The Unix time in µs, when it is one a UUIDv7 holds (no overflow: a finite timestamptz is
-    // within about 2^58 µs of 2000).
-    const std::int64_t unix_us = TIMESTAMP_NOT_FINITE(ts) ? -1 : ts + kUnixToPostgresUs;
-    if (unix_us < 0 || static_cast<std::uint64_t>(unix_us) / 1000 > kUuid7MaxUnixMs) {
+    // The Unix time in µs, when it is one a UUIDv7 holds; never for an infinity.
+    const std::optional<std::uint64_t> unix_us = uuid7_unix_us_of_postgres(ts);
+    if (!unix_us) {
         ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
                         errmsg("timestamp out of range for a version 7 UUID: \"%s\"", timestamptz_to_str(ts)),
                         errdetail("A version 7 UUID holds the Unix time in 48 bits of milliseconds: from "
@@ -70,7 +69,7 @@ Datum uuid_timestamptz_to_v7(PG_FUNCTION_ARGS) {
     Uuid u;
     guarded([&] {
         const std::uint64_t rand_b = zero ? 0 : process_uuid7().random_bits();
-        const auto us = static_cast<std::uint64_t>(unix_us);
+        const std::uint64_t us = *unix_us;
         u = make_uuid7(uuid7_time_of(us / 1000, static_cast<std::uint32_t>(us % 1000 * 1000)), rand_b);
     });
     return uuid_result(u);

@@ -140,6 +140,10 @@ TEST(Typeid, BadPrefixIsInvalidParameter) {
         } catch (const Error& e) {
             EXPECT_EQ(e.kind(), ErrorKind::invalid_parameter_value);
             EXPECT_EQ(e.detail(), kTypeidPrefixRule);
+            // Kept apart for the PostgreSQL glue to cut on a character of the database's encoding.
+            EXPECT_TRUE(e.quotes());
+            EXPECT_EQ(e.head(), "invalid TypeID prefix ");
+            EXPECT_EQ(e.quoted(), bad);
         }
     }
     EXPECT_THROW((void)encode(std::string(64, 'a'), Uuid{}), Error);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -26,6 +27,24 @@ TEST(Uuid7, LayoutOfRfc9562) {
     EXPECT_EQ(format_uuid(u), "017f22e2-79b0-7cc3-98c4-dc0c0c07398f");
     EXPECT_EQ(uuid_version(u), std::optional<int>(7));
     EXPECT_EQ(uuid7_unix_ms(u), std::optional<std::uint64_t>(ms));
+}
+
+TEST(Uuid7, UnixTimeOfATimestamptz) {
+    // 2022-02-22 19:22:22.000999 UTC, as PostgreSQL stores it: µs since 2000-01-01.
+    EXPECT_EQ(uuid7_unix_us_of_postgres(698872942000999), std::optional<std::uint64_t>(1645557742000999u));
+    EXPECT_EQ(uuid7_unix_us_of_postgres(-kPostgresEpochUnixUs), std::optional<std::uint64_t>(0));
+    EXPECT_EQ(uuid7_unix_us_of_postgres(-kPostgresEpochUnixUs - 1), std::nullopt);
+    const auto last_us = static_cast<std::int64_t>(kUuid7MaxUnixMs * 1000 + 999);
+    EXPECT_EQ(uuid7_unix_us_of_postgres(last_us - kPostgresEpochUnixUs),
+              std::optional<std::uint64_t>(static_cast<std::uint64_t>(last_us)));
+    EXPECT_EQ(uuid7_unix_us_of_postgres(last_us + 1 - kPostgresEpochUnixUs), std::nullopt);
+    // PostgreSQL's last timestamptz (294276-12-31 23:59:59.999999 UTC), one after year 294247 whose
+    // Unix time no int64 holds, and the infinities: out of range, with no overflow on the way
+    // (UBSan, in the sanitized build, reports one).
+    EXPECT_EQ(uuid7_unix_us_of_postgres(9223371331199999999), std::nullopt);
+    EXPECT_EQ(uuid7_unix_us_of_postgres(INT64_MAX - kPostgresEpochUnixUs + 1), std::nullopt);
+    EXPECT_EQ(uuid7_unix_us_of_postgres(INT64_MAX), std::nullopt);
+    EXPECT_EQ(uuid7_unix_us_of_postgres(INT64_MIN), std::nullopt);
 }
 
 TEST(Uuid7, VariantBitsOverwriteRandom) {
