@@ -25,6 +25,7 @@
 --                                    of one word
 --   --% returns TYPE                  what follows RETURNS
 --   --% markings MARKINGS            what follows LANGUAGE x: volatility, STRICT, PARALLEL...
+--                                    (nothing, for a trigger function)
 --   --% comment                      its COMMENT, the SQL literal ('...', quotes doubled)
 --   --% portable-comment             the portable edition's COMMENT where it must differ
 --   --% extension-body C SYMBOL      the extension's body: the C function in MODULE_PATHNAME
@@ -645,7 +646,7 @@ $$
 
 --% function stamp_subject()
 --% returns trigger
---% markings 
+--% markings
 --% comment
 'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)'
 --% extension-body C stamp_subject
@@ -898,7 +899,7 @@ SELECT pg_catalog.pg_extension_config_dump('id_prefixes', '');
 
 --% function id_prefixes_invalidate()
 --% returns trigger
---% markings 
+--% markings
 --% comment
 'Trigger on id_prefixes (for each row, and for each statement on TRUNCATE): tells every backend to drop its cached copy of the registry'
 --% extension-body C id_prefixes_invalidate
@@ -1274,7 +1275,7 @@ $$
 
 --% function require_filled_at_commit()
 --% returns trigger
---% markings 
+--% markings
 --% comment
 'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt'
 --% extension-body C require_filled_at_commit
