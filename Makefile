@@ -2,8 +2,15 @@
 # CMakeLists.txt builds the same sources (src/sources.txt), plus the unit tests and benchmarks.
 
 EXTENSION = idconv
+# The version, read from the control file: the install script's name, and what PostgreSQL 18+
+# shows for the loaded module (pg_get_loaded_modules), so that neither can drift from it.
+IDCONV_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))idconv.control)
 MODULE_big = idconv
-DATA = idconv--0.1.0.sql idconv--0.2.0.sql idconv--0.3.0.sql idconv--0.4.0.sql idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.3.0--0.4.0.sql idconv--0.1.0.control
+# The install script is built from src/sql/idconv.sql (src/sql/build.py); the upgrade scripts are
+# written by hand. Earlier releases' install scripts are not shipped: test/upgrade/run takes them
+# from git history.
+DATA = idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.3.0--0.4.0.sql idconv--0.1.0.control
+DATA_built = idconv--$(IDCONV_VERSION).sql
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 # The module's sources: src/sources.txt, which CMakeLists.txt reads too.
@@ -14,9 +21,6 @@ REGRESS = cuid2 cuid2_state uuid7 typeid prefixed_id distribution rules subject 
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d) $(EXTENSION)-*.zip
 
-# The version PostgreSQL 18+ shows for the loaded module (pg_get_loaded_modules), read from the
-# control file so that it cannot drift from the installed extension's.
-IDCONV_VERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))idconv.control)
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server) -DIDCONV_VERSION='"$(IDCONV_VERSION)"'
 # -MMD -MP: header dependencies in a .d file beside each object (Debian's PGXS tracks none, and its
 # own autodepend would mix up src/core/x.cpp and src/pg/x.cpp).
@@ -49,3 +53,16 @@ DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
 dist:
 	@test -e $(srcdir)/.git || { echo "make dist: $(abspath $(srcdir)) is not a git checkout (a release archive?): nothing to archive" >&2; exit 1; }
 	git -C $(srcdir) archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(abspath $(DISTFILE)) HEAD
+
+# The SQL of both editions, from one source (src/sql/idconv.sql says how it is written). The
+# install script is built where make runs, which is build-NN/ in a VPATH build.
+SQL_SOURCES = $(srcdir)/src/sql/idconv.sql $(srcdir)/src/sql/build.py $(srcdir)/idconv.control
+idconv--$(IDCONV_VERSION).sql: $(SQL_SOURCES)
+	python3 $(srcdir)/src/sql/build.py extension $(srcdir)/src/sql $(IDCONV_VERSION) >$@.tmp && mv $@.tmp $@
+
+# The portable edition is committed (users download the one file): rebuild it after changing the
+# source, and commit it; test/packaging/run fails while it differs from a fresh build.
+.PHONY: portable
+portable:
+	python3 $(srcdir)/src/sql/build.py portable $(srcdir)/src/sql $(IDCONV_VERSION) >$(srcdir)/portable/idconv.sql.tmp && \
+	  mv $(srcdir)/portable/idconv.sql.tmp $(srcdir)/portable/idconv.sql

@@ -170,8 +170,7 @@ DECLARE
     END IF;
     RETURN head || {letter} || pg_catalog.substr(s, 3, c_length - 1);$m$;
     statements text[] := ARRAY[
-
--- Internal helpers -------------------------------------------------------------------------------
+-- CUID2 -------------------------------------------------------------------------------------------
 
 -- A caller's value as the extension's messages show it: at most 80 bytes, cut on a character
 -- boundary, "..." when cut.
@@ -255,8 +254,6 @@ COMMENT ON FUNCTION @schema@._idconv_cuid2_construct(text, bigint, text, bigint,
 'idconv portable: the CUID2 construction from its inputs (letter, time in ms, salt, counter, fingerprint, length)'
 $s$,
 
--- CUID2 -----------------------------------------------------------------------------------------
-
 $s$
 CREATE OR REPLACE FUNCTION @schema@.generate_cuid2(length int DEFAULT 24)
 RETURNS text
@@ -304,23 +301,6 @@ $s$,
 -- Prefixed ids ------------------------------------------------------------------------------------
 
 $s$
-CREATE OR REPLACE FUNCTION @schema@.is_valid_prefix(prefix text)
-RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $$
--- A text over 63 bytes is not one: the pattern then reads '' (repeat(prefix, 0)), which it
--- rejects, so a long text costs nothing. (No bounded repetition in the pattern: PostgreSQL's
--- regular expressions expand it into a much slower automaton.)
-SELECT pg_catalog.repeat(prefix, (pg_catalog.octet_length(prefix) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
-         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z](?:[a-z_]*[a-z])?$'
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.is_valid_prefix(text) IS
-'True when prefix follows the TypeID prefix grammar: 1 to 63 characters of [a-z_], first and last a letter; never raises'
-$s$,
-
-$s$
 CREATE OR REPLACE FUNCTION @schema@.generate_prefixed_id(prefix text, body_length int DEFAULT 16)
 RETURNS text
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
@@ -347,6 +327,23 @@ $s$,
 $s$
 COMMENT ON FUNCTION @schema@.generate_prefixed_id(text, int) IS
 'A new prefixed id: prefix, "_", and a CUID2 body of body_length characters (2 to 32, default 16)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_valid_prefix(prefix text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+-- A text over 63 bytes is not one: the pattern then reads '' (repeat(prefix, 0)), which it
+-- rejects, so a long text costs nothing. (No bounded repetition in the pattern: PostgreSQL's
+-- regular expressions expand it into a much slower automaton.)
+SELECT pg_catalog.repeat(prefix, (pg_catalog.octet_length(prefix) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
+         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z](?:[a-z_]*[a-z])?$'
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_valid_prefix(text) IS
+'True when prefix follows the TypeID prefix grammar: 1 to 63 characters of [a-z_], first and last a letter; never raises'
 $s$,
 
 -- A prefixed id is at most 96 bytes (63 + 1 + 32). The body has no "_", so the "_" before it is
@@ -420,7 +417,7 @@ COMMENT ON FUNCTION @schema@.prefixed_id_body(text) IS
 'The CUID2 body of a prefixed id (the part after the last "_"), or NULL when id is not a prefixed id'
 $s$,
 
--- Canonical subject ids ----------------------------------------------------------------------------
+-- Canonical subject ids ---------------------------------------------------------------------------
 
 -- SHA-1 over the namespace's 16 bytes and the name's bytes in the database encoding
 -- (convert_to(…, 'SQL_ASCII') hands them over unconverted).
@@ -1011,7 +1008,500 @@ COMMENT ON FUNCTION @schema@.stamp_subject() IS
 'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)'
 $s$,
 
--- Time-ordered ids: UUIDv7 and TypeID ---------------------------------------------------------------
+-- Prefix registry ---------------------------------------------------------------------------------
+
+$s$
+CREATE TABLE IF NOT EXISTS @schema@.id_prefixes (
+    entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
+    prefix      text NOT NULL UNIQUE CHECK (@schema@.is_valid_prefix(prefix)),
+    description text,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
+)
+$s$,
+$s$
+COMMENT ON TABLE @schema@.id_prefixes IS
+'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)'
+$s$,
+-- A registry made by an earlier portable edition gets the body column (its rows are CUID2s).
+$s$
+ALTER TABLE @schema@.id_prefixes ADD COLUMN IF NOT EXISTS body text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
+$s$,
+
+$s$
+GRANT SELECT ON @schema@.id_prefixes TO PUBLIC
+$s$,
+-- 0.3.0 added the body argument: an earlier portable edition's three-argument function goes.
+$s$
+DO $drop$ BEGIN
+    IF pg_catalog.to_regprocedure('@schema@.register_prefix(text, text, text)') IS NOT NULL THEN
+        DROP FUNCTION @schema@.register_prefix(text, text, text);
+    END IF;
+END $drop$
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    holder record;
+BEGIN
+    -- Not STRICT, so that a missing entity or prefix is an error rather than a silent NULL.
+    IF entity IS NULL OR prefix IS NULL THEN
+        RAISE EXCEPTION '% must not be null', CASE WHEN entity IS NULL THEN 'entity' ELSE 'prefix' END
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF body IS NULL THEN
+        RAISE EXCEPTION 'body must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF NOT @schema@.is_valid_prefix(prefix) THEN
+        RAISE EXCEPTION 'invalid prefix "%"', @schema@._idconv_shown(prefix)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A prefix is 1 to 63 characters of lowercase a-z and "_", and starts and ends with a letter.';
+    END IF;
+    IF body NOT IN ('cuid2', 'typeid') THEN
+        RAISE EXCEPTION 'unknown id body "%"', @schema@._idconv_shown(body)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The body of an entity''s ids is ''cuid2'' (a prefixed CUID2) or ''typeid'' (a TypeID).';
+    END IF;
+    IF entity = '' THEN
+        RAISE EXCEPTION 'entity must not be empty' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF octet_length(entity) > 63 THEN
+        RAISE EXCEPTION 'entity "%" is too long', @schema@._idconv_shown(entity)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('An entity name has at most 63 bytes; this one has %s.', octet_length(entity));
+    END IF;
+    -- Name the holder of a taken entity or prefix; the unique indexes still decide races.
+    SELECT p.entity, p.prefix INTO holder FROM @schema@.id_prefixes p
+    WHERE p.entity = register_prefix.entity OR p.prefix = register_prefix.prefix
+    ORDER BY p.entity = register_prefix.entity DESC LIMIT 1;
+    IF FOUND THEN
+        IF holder.entity = register_prefix.entity THEN
+            RAISE EXCEPTION 'entity "%" is already registered', @schema@._idconv_shown(register_prefix.entity)
+                USING ERRCODE = 'unique_violation', DETAIL = format('It has the prefix "%s".', holder.prefix);
+        END IF;
+        RAISE EXCEPTION 'prefix "%" is already registered', holder.prefix
+            USING ERRCODE = 'unique_violation', DETAIL = format('Entity "%s" holds it.', @schema@._idconv_shown(holder.entity));
+    END IF;
+    INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
+    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
+    RETURN prefix;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.register_prefix(text, text, text, text) IS
+'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered'
+$s$,
+
+-- Reads the registry on every call: there is no per-backend copy to keep current.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.generate_id_for(entity text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p text;
+    b text;
+    shown text;
+    @construct_variables@
+BEGIN
+    SELECT r.prefix, r.body INTO p, b FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
+    IF p IS NULL THEN
+        shown := @schema@._idconv_shown(entity);
+        RAISE EXCEPTION 'unknown entity "%"', shown
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The prefix registry (id_prefixes) has no row for it.',
+                  HINT = pg_catalog.format('Register it first: SELECT register_prefix(%s, ''<prefix>'');', pg_catalog.quote_literal(shown));
+    END IF;
+    IF b OPERATOR(pg_catalog.=) 'typeid' THEN
+        RETURN p OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
+    END IF;
+    c_length := 16;
+    head := p OPERATOR(pg_catalog.||) '_';
+    @random_inputs@
+    @construct_random@
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.generate_id_for(text) IS
+'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.entity_of(id text)
+RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    p text := @schema@.prefixed_id_prefix(id);
+    e text;
+BEGIN
+    -- Either shape, whatever body the entity has now: its older ids stay its own if it changes.
+    IF p IS NULL THEN
+        p := NULLIF(@schema@.typeid_prefix(id), '');
+    END IF;
+    IF p IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT r.entity INTO e FROM @schema@.id_prefixes r WHERE r.prefix OPERATOR(pg_catalog.=) p;
+    RETURN e;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.entity_of(text) IS
+'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL'
+$s$,
+
+-- Classification and audits -----------------------------------------------------------------------
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.id_kind(id text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    c constant text := id COLLATE pg_catalog."C";
+BEGIN
+    RETURN CASE
+        WHEN @is_uuid_text:c@ THEN 'uuid'
+        WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
+             AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
+        WHEN pg_catalog.octet_length(c) < 268435455 AND c ~ '^[0-9]+$' THEN 'integer'
+        -- A regular expression cannot read 268,435,455 bytes or more (4 bytes a character, in one
+        -- allocation of at most 1 GB); trimming the digits off the bytes can.
+        WHEN pg_catalog.octet_length(c) >= 268435455
+             AND pg_catalog.octet_length(pg_catalog.ltrim(pg_catalog.decode(pg_catalog.replace(c, pg_catalog.chr(92), '!'), 'escape'),
+                                                          pg_catalog.decode('30313233343536373839', 'hex'))) = 0
+             THEN 'integer'
+        WHEN @schema@.is_typeid(c) THEN 'typeid'
+        WHEN pg_catalog.octet_length(c) = 25 AND c ~ '^c[0-9a-z]+$' THEN 'cuid'
+        WHEN pg_catalog.octet_length(c) >= 24 AND pg_catalog.octet_length(c) <= 32 AND c ~ '^[a-z][0-9a-z]+$' THEN 'cuid2'
+        WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[a-z0-9]+(?:-[a-z0-9]+)+$' THEN 'slug'
+        WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[0-9a-z]+$' THEN 'token'
+        ELSE 'other'
+    END;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.id_kind(text) IS
+'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other'
+$s$,
+
+-- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
+-- start one, and a SECURITY DEFINER function would have to belong to each table's owner. So the
+-- portable edition reads as the caller, and only where nothing the owner controls runs: code of
+-- the owner's (a cast to text of the column's type, a view's body, policies that apply) runs
+-- only for the owner itself (docs/hosted.md, "Differences"). The caller's own checks are the
+-- extension's.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.audit_id_column(tbl regclass, col name)
+RETURNS TABLE (kind text, rows bigint, example text)
+LANGUAGE plpgsql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel record;
+    attnum int2;
+    typ oid;
+    owner_code text;
+BEGIN
+    SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
+    SELECT a.attnum, coalesce(nullif(t.typbasetype, 0), t.oid) INTO attnum, typ
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+    IF attnum IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
+            USING ERRCODE = 'undefined_column';
+    END IF;
+    IF NOT has_table_privilege(tbl, 'SELECT') AND NOT has_column_privilege(tbl, attnum, 'SELECT') THEN
+        RAISE EXCEPTION 'permission denied for column "%" of relation "%"', col, rel.relname
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
+        IF rel.relkind NOT IN ('r', 'p', 'm') THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.',
+                      HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
+        END IF;
+        IF row_security_active(tbl) THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'Row-level security on it applies to this role, and the audit reads the table as its owner, who would see other rows.',
+                      HINT = 'Audit it as its owner, or as a role that bypasses row-level security.';
+        END IF;
+    END IF;
+    IF rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        owner_code := CASE
+            WHEN rel.relkind = 'v' THEN 'the body of a view'
+            WHEN rel.relkind = 'f' THEN 'a foreign table''s wrapper'
+            WHEN row_security_active(tbl) THEN 'its row-level security policies'
+            WHEN EXISTS (SELECT 1 FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
+                         WHERE k.castsource = typ AND k.casttarget = 'text'::regtype AND NOT o.rolsuper)
+                THEN format('the cast of type %s to text', format_type(typ, NULL))
+        END;
+        IF owner_code IS NOT NULL THEN
+            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = format('Reading it runs %s, code that a role other than this one controls; the portable edition reads as the caller, and cannot switch to the owner as the extension does.', owner_code),
+                      HINT = 'Audit it in a session of the role that owns it, or with the extension.';
+        END IF;
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT @schema@.id_kind(v), count(*), min(v COLLATE "C") '
+        'FROM (SELECT %1$I::text AS v FROM %2$s) AS s GROUP BY 1 ORDER BY 2 DESC, 1',
+        col, tbl);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.audit_id_column(regclass, name) IS
+'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example; reads the table as the caller, and refuses one whose reading runs code of another role (portable edition)'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.audit_subject_references(schema_name name DEFAULT NULL, profiles regclass DEFAULT NULL)
+RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+AS $$
+    WITH refs AS (
+        -- User references: the forbidden names, and subject_id / *_subject_id. A column that is
+        -- its table's whole primary key is the source of truth, not a reference.
+        SELECT c.oid AS relid, a.attnum, a.attname, a.atttypid, a.atttypmod,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS basetype
+        FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        JOIN pg_type t ON t.oid = a.atttypid
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND (CASE WHEN schema_name IS NULL
+                    THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
+                         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+                    ELSE n.nspname = schema_name END)
+          AND (a.attname IN ('user_id', 'created_by', 'owner_id', 'subject_id')
+               OR a.attname LIKE '%\_subject\_id')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint k
+                          WHERE k.conrelid = c.oid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
+    ), problems AS (
+        SELECT r.*, 'forbidden_name' AS problem FROM refs r
+        WHERE r.attname IN ('user_id', 'created_by', 'owner_id')
+        UNION ALL
+        SELECT r.*, 'not_uuid' FROM refs r
+        WHERE r.basetype <> 'uuid'::regtype
+        UNION ALL
+        SELECT r.*, 'no_foreign_key' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint f
+                          WHERE f.conrelid = r.relid AND f.contype = 'f' AND r.attnum = ANY (f.conkey)
+                            AND (profiles IS NULL OR f.confrelid = profiles))
+        UNION ALL
+        SELECT r.*, 'no_index' FROM refs r
+        WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.relid AND i.indkey[0] = r.attnum)
+    )
+    SELECT relid::regclass, attname, format_type(atttypid, atttypmod), problem
+    FROM problems
+    ORDER BY relid::regclass::text, attname, problem
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.audit_subject_references(name, regclass) IS
+'One row per problem with a user-reference column: forbidden_name (user_id, created_by, owner_id), not_uuid, no_foreign_key (to profiles when given), no_index'
+$s$,
+
+-- Tenant slugs ------------------------------------------------------------------------------------
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.is_slug(text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+-- As is_valid_prefix: over 63 bytes, the pattern reads '' and rejects it.
+SELECT pg_catalog.repeat($1, (pg_catalog.octet_length($1) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
+         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z0-9]+(?:-[a-z0-9]+)*$'
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.is_slug(text) IS
+'True when the text is 1 to 63 characters of [a-z0-9] runs joined by single "-", with no "-" at either end; never raises'
+$s$,
+
+-- The extension's slugify reads the text until the slug has 65 characters; this one reads it in
+-- pieces that double in size, so a long text that is all separators costs time in proportion to
+-- its length, and one that makes a long slug costs one short piece.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.slugify(text)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    total constant int := length($1);
+    pos int := 1;
+    size int := 128;
+    folded text;
+    slug text := '';
+    w text;
+    dash int;
+BEGIN
+    WHILE pos <= total AND length(slug) < 65 LOOP
+        -- ASCII letters lower-cased (only those), combining marks dropped (they belong to the
+        -- letter before them), Latin letters spelt in ASCII, everything else a separator.
+        folded := translate(substr($1, pos, size), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
+        IF folded ~ '[^\x01-\x7f]' THEN
+            folded := regexp_replace(folded, @combining@, '', 'g');
+            folded := translate(@fold_multi@, @fold_from@, @fold_to@);
+        END IF;
+        slug := regexp_replace(slug || regexp_replace(folded, '[^a-z0-9]+', '-', 'g'), '-{2,}', '-', 'g');
+        slug := ltrim(slug, '-');
+        pos := pos + size;
+        -- At most 16M characters a piece: the pattern's copy of a piece is 4 bytes a character
+        -- and must stay within 1 GB.
+        size := least(size * 2, 16777216);
+    END LOOP;
+    slug := rtrim(slug, '-');
+    IF length(slug) > 63 THEN
+        -- Cut at the last "-" within the first 64 characters; a single word that long at 63.
+        w := left(slug, 64);
+        dash := strpos(reverse(w), '-');
+        slug := CASE WHEN dash = 0 THEN left(slug, 63) ELSE left(slug, 64 - dash) END;
+    END IF;
+    RETURN nullif(slug, '');
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.slugify(text) IS
+'A slug of the text: lower-case, Latin diacritics folded to ASCII, other runs of characters as one "-", cut to 63 on a word boundary; NULL when nothing is left'
+$s$,
+
+-- Deferred checks ---------------------------------------------------------------------------------
+
+-- The extension skips a row version that a later statement of the transaction updated or deleted
+-- (that one has an event of its own). PL/pgSQL cannot see a row version's identity, so when the
+-- column is NULL this looks for a live row equal to the one checked (by primary key, then whole
+-- row): none means a later statement changed it. Where row-level security could hide the live
+-- row from the caller, a NULL column is an error without looking (fail closed).
+$s$
+CREATE OR REPLACE FUNCTION @schema@.require_filled_at_commit()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    col text;
+    exempt_col text;
+    ex record;
+    saved text[];
+    exempt boolean;
+    exemption text := '';
+    key text;
+    pk text;
+    live boolean;
+BEGIN
+    IF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'AFTER', TG_WHEN, TG_LEVEL, TG_OP) THEN
+        RAISE EXCEPTION 'require_filled_at_commit() must be fired AFTER INSERT OR UPDATE ... FOR EACH ROW'
+            USING ERRCODE = 'trigger_protocol_violated',
+                  HINT = 'Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW.';
+    END IF;
+    IF (SELECT c.relkind FROM pg_class c WHERE c.oid = TG_RELID) <> 'r' THEN
+        RAISE EXCEPTION 'require_filled_at_commit() cannot be used on "%"', TG_TABLE_NAME
+            USING ERRCODE = 'wrong_object_type', DETAIL = 'It works on tables (and the partitions of partitioned tables) only.';
+    END IF;
+    IF TG_NARGS <> 1 AND TG_NARGS < 3 THEN
+        RAISE EXCEPTION 'trigger "%" on "%" gives require_filled_at_commit() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the column, optionally followed by an exemption column and one or more exempt values: require_filled_at_commit(''customer_id'', ''role'', ''system_admin'').';
+    END IF;
+    col := TG_ARGV[0];
+    IF @schema@._idconv_trigger_column(TG_RELID, col) IS NULL THEN
+        RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
+            USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
+    END IF;
+    IF TG_NARGS >= 3 THEN
+        exempt_col := TG_ARGV[1];
+        IF @schema@._idconv_trigger_column(TG_RELID, exempt_col) IS NULL THEN
+            RAISE EXCEPTION 'column "%" of relation "%" does not exist', exempt_col, TG_TABLE_NAME
+                USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
+        END IF;
+    END IF;
+    IF to_jsonb(NEW) -> col <> 'null'::jsonb THEN
+        RETURN NULL;
+    END IF;
+    IF exempt_col IS NOT NULL THEN
+        SELECT a.atttypid, a.atttypmod, t.typtype, t.typcategory,
+               coalesce(nullif(t.typbasetype, 0), t.oid) AS base INTO ex
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = TG_RELID AND a.attname = exempt_col;
+        -- Values of the column's type compared with its equality operator (text output depends on
+        -- session settings). The arguments are read with fixed settings: a trigger means the same
+        -- in every session.
+        IF NOT EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
+                       WHERE am.amname IN ('btree', 'hash') AND oc.opcdefault
+                         AND (oc.opcintype = ex.base
+                              OR oc.opcintype = 'anyenum'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'e'
+                              OR oc.opcintype = 'anyarray'::regtype AND (SELECT typcategory FROM pg_type WHERE oid = ex.base) = 'A'
+                              OR oc.opcintype = 'record'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'c'
+                              OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = ex.base AND k.casttarget = oc.opcintype
+                                                                    AND k.castmethod = 'b'))) THEN
+            RAISE EXCEPTION 'column "%" of relation "%" is of type %, which has no equality operator', exempt_col, TG_TABLE_NAME,
+                            format_type(ex.atttypid, NULL)
+                USING ERRCODE = 'undefined_function',
+                      DETAIL = format('Trigger "%s" names it as the exemption column of require_filled_at_commit(), which compares its values with the exempt values.', TG_NAME);
+        END IF;
+        saved := ARRAY[current_setting('DateStyle'), current_setting('TimeZone'), current_setting('IntervalStyle')];
+        PERFORM set_config('DateStyle', 'ISO, MDY', true), set_config('TimeZone', 'UTC', true),
+                set_config('IntervalStyle', 'postgres', true);
+        EXECUTE format('SELECT ($1).%I = ANY (ARRAY(SELECT v::%s FROM unnest($2) v))', exempt_col, format_type(ex.atttypid, ex.atttypmod))
+            INTO exempt USING NEW, TG_ARGV[2:];
+        PERFORM set_config('DateStyle', saved[1], true), set_config('TimeZone', saved[2], true),
+                set_config('IntervalStyle', saved[3], true);
+        IF exempt THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    -- A role that may not read the table, or that row-level security applies to, cannot look for
+    -- the live row: a NULL column is an error without looking (fail closed).
+    IF NOT row_security_active(TG_RELID) AND has_table_privilege(TG_RELID, 'SELECT') THEN
+        -- ROW(t.*), not t: a column named t would be taken for the row.
+        SELECT '(' || string_agg(format('t.%1$I = ($1).%1$I', a.attname), ' AND ') || ') AND ' INTO pk
+        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = TG_RELID AND i.indisprimary;
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t WHERE %s ROW(t.*)::text = ($1)::text)',
+                       TG_RELID::regclass, coalesce(pk, ''))
+            INTO live USING NEW;
+        IF NOT live THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    IF exempt_col IS NOT NULL THEN
+        exemption := format(' unless "%s" is one of %s', exempt_col,
+                            (SELECT string_agg(quote_literal(v), ', ' ORDER BY k) FROM unnest(TG_ARGV[2:]) WITH ORDINALITY AS u(v, k)));
+    END IF;
+    key := @schema@._idconv_row_key(TG_RELID, NEW, true);
+    RAISE EXCEPTION 'null value in column "%" of relation "%" at the end of the transaction', col, TG_TABLE_NAME
+        USING ERRCODE = 'not_null_violation',
+              DETAIL = CASE WHEN key IS NULL THEN format('The row must have "%s" filled by commit%s.', col, exemption)
+                            ELSE format('Row %s must have "%s" filled by commit%s.', key, col, exemption) END,
+              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = col;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.require_filled_at_commit() IS
+'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt'
+$s$,
+
+-- Time-ordered ids: UUIDv7 and TypeID -------------------------------------------------------------
 
 -- The 128 bits of a UUID in the 26 base32 characters of TypeID (two zero bits in front).
 $s$
@@ -1275,498 +1765,6 @@ $s$,
 $s$
 COMMENT ON FUNCTION @schema@.typeid_prefix(text) IS
 'The prefix of a TypeID ('''' for an unprefixed one), or NULL when id is not a TypeID'
-$s$,
-
--- Prefix registry ----------------------------------------------------------------------------------
-
-$s$
-CREATE TABLE IF NOT EXISTS @schema@.id_prefixes (
-    entity      text PRIMARY KEY CHECK (octet_length(entity) BETWEEN 1 AND 63),
-    prefix      text NOT NULL UNIQUE CHECK (@schema@.is_valid_prefix(prefix)),
-    description text,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    body        text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
-)
-$s$,
--- A registry made by an earlier portable edition gets the body column (its rows are CUID2s).
-$s$
-ALTER TABLE @schema@.id_prefixes ADD COLUMN IF NOT EXISTS body text NOT NULL DEFAULT 'cuid2' CHECK (body IN ('cuid2', 'typeid'))
-$s$,
-$s$
-COMMENT ON TABLE @schema@.id_prefixes IS
-'idconv''s prefix registry: which entity each id prefix stands for, and whether its ids are prefixed CUID2s or TypeIDs (see register_prefix, generate_id_for, entity_of)'
-$s$,
-$s$
-GRANT SELECT ON @schema@.id_prefixes TO PUBLIC
-$s$,
-
--- 0.3.0 added the body argument: an earlier portable edition's three-argument function goes.
-$s$
-DO $drop$ BEGIN
-    IF pg_catalog.to_regprocedure('@schema@.register_prefix(text, text, text)') IS NOT NULL THEN
-        DROP FUNCTION @schema@.register_prefix(text, text, text);
-    END IF;
-END $drop$
-$s$,
-$s$
-CREATE OR REPLACE FUNCTION @schema@.register_prefix(entity text, prefix text, description text DEFAULT NULL, body text DEFAULT 'cuid2')
-RETURNS text
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    holder record;
-BEGIN
-    -- Not STRICT, so that a missing entity or prefix is an error rather than a silent NULL.
-    IF entity IS NULL OR prefix IS NULL THEN
-        RAISE EXCEPTION '% must not be null', CASE WHEN entity IS NULL THEN 'entity' ELSE 'prefix' END
-            USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF body IS NULL THEN
-        RAISE EXCEPTION 'body must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF NOT @schema@.is_valid_prefix(prefix) THEN
-        RAISE EXCEPTION 'invalid prefix "%"', @schema@._idconv_shown(prefix)
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'A prefix is 1 to 63 characters of lowercase a-z and "_", and starts and ends with a letter.';
-    END IF;
-    IF body NOT IN ('cuid2', 'typeid') THEN
-        RAISE EXCEPTION 'unknown id body "%"', @schema@._idconv_shown(body)
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The body of an entity''s ids is ''cuid2'' (a prefixed CUID2) or ''typeid'' (a TypeID).';
-    END IF;
-    IF entity = '' THEN
-        RAISE EXCEPTION 'entity must not be empty' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF octet_length(entity) > 63 THEN
-        RAISE EXCEPTION 'entity "%" is too long', @schema@._idconv_shown(entity)
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('An entity name has at most 63 bytes; this one has %s.', octet_length(entity));
-    END IF;
-    -- Name the holder of a taken entity or prefix; the unique indexes still decide races.
-    SELECT p.entity, p.prefix INTO holder FROM @schema@.id_prefixes p
-    WHERE p.entity = register_prefix.entity OR p.prefix = register_prefix.prefix
-    ORDER BY p.entity = register_prefix.entity DESC LIMIT 1;
-    IF FOUND THEN
-        IF holder.entity = register_prefix.entity THEN
-            RAISE EXCEPTION 'entity "%" is already registered', @schema@._idconv_shown(register_prefix.entity)
-                USING ERRCODE = 'unique_violation', DETAIL = format('It has the prefix "%s".', holder.prefix);
-        END IF;
-        RAISE EXCEPTION 'prefix "%" is already registered', holder.prefix
-            USING ERRCODE = 'unique_violation', DETAIL = format('Entity "%s" holds it.', @schema@._idconv_shown(holder.entity));
-    END IF;
-    INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
-    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
-    RETURN prefix;
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.register_prefix(text, text, text, text) IS
-'Registers the prefix of an entity in id_prefixes and returns it; body is ''cuid2'' (prefixed CUID2 ids) or ''typeid'' (TypeIDs); an invalid prefix or body is an error, and so is an entity or prefix already registered'
-$s$,
-
--- Reads the registry on every call: there is no per-backend copy to keep current.
-$s$
-CREATE OR REPLACE FUNCTION @schema@.generate_id_for(entity text)
-RETURNS text
-LANGUAGE plpgsql VOLATILE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    p text;
-    b text;
-    shown text;
-    @construct_variables@
-BEGIN
-    SELECT r.prefix, r.body INTO p, b FROM @schema@.id_prefixes r WHERE r.entity OPERATOR(pg_catalog.=) generate_id_for.entity;
-    IF p IS NULL THEN
-        shown := @schema@._idconv_shown(entity);
-        RAISE EXCEPTION 'unknown entity "%"', shown
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The prefix registry (id_prefixes) has no row for it.',
-                  HINT = pg_catalog.format('Register it first: SELECT register_prefix(%s, ''<prefix>'');', pg_catalog.quote_literal(shown));
-    END IF;
-    IF b OPERATOR(pg_catalog.=) 'typeid' THEN
-        RETURN p OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) @schema@._idconv_typeid_suffix(@schema@.uuid_generate_v7());
-    END IF;
-    c_length := 16;
-    head := p OPERATOR(pg_catalog.||) '_';
-    @random_inputs@
-    @construct_random@
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.generate_id_for(text) IS
-'A new id with the prefix registered for the entity, with the body registered for it: a 16-character CUID2 or a TypeID; an unregistered entity is an error'
-$s$,
-
-$s$
-CREATE OR REPLACE FUNCTION @schema@.entity_of(id text)
-RETURNS text
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-AS $$
-DECLARE
-    p text := @schema@.prefixed_id_prefix(id);
-    e text;
-BEGIN
-    -- Either shape, whatever body the entity has now: its older ids stay its own if it changes.
-    IF p IS NULL THEN
-        p := NULLIF(@schema@.typeid_prefix(id), '');
-    END IF;
-    IF p IS NULL THEN
-        RETURN NULL;
-    END IF;
-    SELECT r.entity INTO e FROM @schema@.id_prefixes r WHERE r.prefix OPERATOR(pg_catalog.=) p;
-    RETURN e;
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.entity_of(text) IS
-'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL'
-$s$,
-
--- Classification and audits ------------------------------------------------------------------------
-
-$s$
-CREATE OR REPLACE FUNCTION @schema@.id_kind(id text)
-RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-AS $$
-DECLARE
-    c constant text := id COLLATE pg_catalog."C";
-BEGIN
-    RETURN CASE
-        WHEN @is_uuid_text:c@ THEN 'uuid'
-        WHEN pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1)) >= 16
-             AND @schema@.is_prefixed_id(c, NULL, pg_catalog.octet_length(pg_catalog.split_part(pg_catalog.left(c, 97), '_', -1))) THEN 'prefixed'
-        WHEN pg_catalog.octet_length(c) < 268435455 AND c ~ '^[0-9]+$' THEN 'integer'
-        -- A regular expression cannot read 268,435,455 bytes or more (4 bytes a character, in one
-        -- allocation of at most 1 GB); trimming the digits off the bytes can.
-        WHEN pg_catalog.octet_length(c) >= 268435455
-             AND pg_catalog.octet_length(pg_catalog.ltrim(pg_catalog.decode(pg_catalog.replace(c, pg_catalog.chr(92), '!'), 'escape'),
-                                                          pg_catalog.decode('30313233343536373839', 'hex'))) = 0
-             THEN 'integer'
-        WHEN @schema@.is_typeid(c) THEN 'typeid'
-        WHEN pg_catalog.octet_length(c) = 25 AND c ~ '^c[0-9a-z]+$' THEN 'cuid'
-        WHEN pg_catalog.octet_length(c) >= 24 AND pg_catalog.octet_length(c) <= 32 AND c ~ '^[a-z][0-9a-z]+$' THEN 'cuid2'
-        WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[a-z0-9]+(?:-[a-z0-9]+)+$' THEN 'slug'
-        WHEN pg_catalog.octet_length(c) <= 63 AND c ~ '^[0-9a-z]+$' THEN 'token'
-        ELSE 'other'
-    END;
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.id_kind(text) IS
-'What kind of id the text is, first match wins: uuid, prefixed, integer, typeid, cuid, cuid2, slug, token, other'
-$s$,
-
--- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
--- start one, and a SECURITY DEFINER function would have to belong to each table's owner. So the
--- portable edition reads as the caller, and only where nothing the owner controls runs: code of
--- the owner's (a cast to text of the column's type, a view's body, policies that apply) runs
--- only for the owner itself (docs/hosted.md, "Differences"). The caller's own checks are the
--- extension's.
-$s$
-CREATE OR REPLACE FUNCTION @schema@.audit_id_column(tbl regclass, col name)
-RETURNS TABLE (kind text, rows bigint, example text)
-LANGUAGE plpgsql STABLE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    rel record;
-    attnum int2;
-    typ oid;
-    owner_code text;
-BEGIN
-    SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
-    SELECT a.attnum, coalesce(nullif(t.typbasetype, 0), t.oid) INTO attnum, typ
-    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
-    IF attnum IS NULL THEN
-        RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
-            USING ERRCODE = 'undefined_column';
-    END IF;
-    IF NOT has_table_privilege(tbl, 'SELECT') AND NOT has_column_privilege(tbl, attnum, 'SELECT') THEN
-        RAISE EXCEPTION 'permission denied for column "%" of relation "%"', col, rel.relname
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
-        IF rel.relkind NOT IN ('r', 'p', 'm') THEN
-            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.',
-                      HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
-        END IF;
-        IF row_security_active(tbl) THEN
-            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'Row-level security on it applies to this role, and the audit reads the table as its owner, who would see other rows.',
-                      HINT = 'Audit it as its owner, or as a role that bypasses row-level security.';
-        END IF;
-    END IF;
-    IF rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
-        owner_code := CASE
-            WHEN rel.relkind = 'v' THEN 'the body of a view'
-            WHEN rel.relkind = 'f' THEN 'a foreign table''s wrapper'
-            WHEN row_security_active(tbl) THEN 'its row-level security policies'
-            WHEN EXISTS (SELECT 1 FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
-                         WHERE k.castsource = typ AND k.casttarget = 'text'::regtype AND NOT o.rolsuper)
-                THEN format('the cast of type %s to text', format_type(typ, NULL))
-        END;
-        IF owner_code IS NOT NULL THEN
-            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = format('Reading it runs %s, code that a role other than this one controls; the portable edition reads as the caller, and cannot switch to the owner as the extension does.', owner_code),
-                      HINT = 'Audit it in a session of the role that owns it, or with the extension.';
-        END IF;
-    END IF;
-    RETURN QUERY EXECUTE format(
-        'SELECT @schema@.id_kind(v), count(*), min(v COLLATE "C") '
-        'FROM (SELECT %1$I::text AS v FROM %2$s) AS s GROUP BY 1 ORDER BY 2 DESC, 1',
-        col, tbl);
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.audit_id_column(regclass, name) IS
-'One row per id_kind found in the column: the kind (NULL for NULL values), how many rows, and the smallest value as an example; reads the table as the caller, and refuses one whose reading runs code of another role (portable edition)'
-$s$,
-
-$s$
-CREATE OR REPLACE FUNCTION @schema@.audit_subject_references(schema_name name DEFAULT NULL, profiles regclass DEFAULT NULL)
-RETURNS TABLE (table_name regclass, column_name name, data_type text, problem text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-SET standard_conforming_strings = on
-AS $$
-    WITH refs AS (
-        -- User references: the forbidden names, and subject_id / *_subject_id. A column that is
-        -- its table's whole primary key is the source of truth, not a reference.
-        SELECT c.oid AS relid, a.attnum, a.attname, a.atttypid, a.atttypmod,
-               coalesce(nullif(t.typbasetype, 0), t.oid) AS basetype
-        FROM pg_class c
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-        JOIN pg_type t ON t.oid = a.atttypid
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-          AND (CASE WHEN schema_name IS NULL
-                    THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
-                         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
-                    ELSE n.nspname = schema_name END)
-          AND (a.attname IN ('user_id', 'created_by', 'owner_id', 'subject_id')
-               OR a.attname LIKE '%\_subject\_id')
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint k
-                          WHERE k.conrelid = c.oid AND k.contype = 'p' AND k.conkey = ARRAY[a.attnum])
-    ), problems AS (
-        SELECT r.*, 'forbidden_name' AS problem FROM refs r
-        WHERE r.attname IN ('user_id', 'created_by', 'owner_id')
-        UNION ALL
-        SELECT r.*, 'not_uuid' FROM refs r
-        WHERE r.basetype <> 'uuid'::regtype
-        UNION ALL
-        SELECT r.*, 'no_foreign_key' FROM refs r
-        WHERE NOT EXISTS (SELECT 1 FROM pg_constraint f
-                          WHERE f.conrelid = r.relid AND f.contype = 'f' AND r.attnum = ANY (f.conkey)
-                            AND (profiles IS NULL OR f.confrelid = profiles))
-        UNION ALL
-        SELECT r.*, 'no_index' FROM refs r
-        WHERE NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = r.relid AND i.indkey[0] = r.attnum)
-    )
-    SELECT relid::regclass, attname, format_type(atttypid, atttypmod), problem
-    FROM problems
-    ORDER BY relid::regclass::text, attname, problem
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.audit_subject_references(name, regclass) IS
-'One row per problem with a user-reference column: forbidden_name (user_id, created_by, owner_id), not_uuid, no_foreign_key (to profiles when given), no_index'
-$s$,
-
--- Tenant slugs -------------------------------------------------------------------------------------
-
-$s$
-CREATE OR REPLACE FUNCTION @schema@.is_slug(text)
-RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-AS $$
--- As is_valid_prefix: over 63 bytes, the pattern reads '' and rejects it.
-SELECT pg_catalog.repeat($1, (pg_catalog.octet_length($1) OPERATOR(pg_catalog.<=) 63)::pg_catalog.int4)
-         COLLATE pg_catalog."C" OPERATOR(pg_catalog.~) '^[a-z0-9]+(?:-[a-z0-9]+)*$'
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.is_slug(text) IS
-'True when the text is 1 to 63 characters of [a-z0-9] runs joined by single "-", with no "-" at either end; never raises'
-$s$,
-
--- The extension's slugify reads the text until the slug has 65 characters; this one reads it in
--- pieces that double in size, so a long text that is all separators costs time in proportion to
--- its length, and one that makes a long slug costs one short piece.
-$s$
-CREATE OR REPLACE FUNCTION @schema@.slugify(text)
-RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    total constant int := length($1);
-    pos int := 1;
-    size int := 128;
-    folded text;
-    slug text := '';
-    w text;
-    dash int;
-BEGIN
-    WHILE pos <= total AND length(slug) < 65 LOOP
-        -- ASCII letters lower-cased (only those), combining marks dropped (they belong to the
-        -- letter before them), Latin letters spelt in ASCII, everything else a separator.
-        folded := translate(substr($1, pos, size), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz');
-        IF folded ~ '[^\x01-\x7f]' THEN
-            folded := regexp_replace(folded, @combining@, '', 'g');
-            folded := translate(@fold_multi@, @fold_from@, @fold_to@);
-        END IF;
-        slug := regexp_replace(slug || regexp_replace(folded, '[^a-z0-9]+', '-', 'g'), '-{2,}', '-', 'g');
-        slug := ltrim(slug, '-');
-        pos := pos + size;
-        -- At most 16M characters a piece: the pattern's copy of a piece is 4 bytes a character
-        -- and must stay within 1 GB.
-        size := least(size * 2, 16777216);
-    END LOOP;
-    slug := rtrim(slug, '-');
-    IF length(slug) > 63 THEN
-        -- Cut at the last "-" within the first 64 characters; a single word that long at 63.
-        w := left(slug, 64);
-        dash := strpos(reverse(w), '-');
-        slug := CASE WHEN dash = 0 THEN left(slug, 63) ELSE left(slug, 64 - dash) END;
-    END IF;
-    RETURN nullif(slug, '');
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.slugify(text) IS
-'A slug of the text: lower-case, Latin diacritics folded to ASCII, other runs of characters as one "-", cut to 63 on a word boundary; NULL when nothing is left'
-$s$,
-
--- Deferred checks ----------------------------------------------------------------------------------
-
--- The extension skips a row version that a later statement of the transaction updated or deleted
--- (that one has an event of its own). PL/pgSQL cannot see a row version's identity, so when the
--- column is NULL this looks for a live row equal to the one checked (by primary key, then whole
--- row): none means a later statement changed it. Where row-level security could hide the live
--- row from the caller, a NULL column is an error without looking (fail closed).
-$s$
-CREATE OR REPLACE FUNCTION @schema@.require_filled_at_commit()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    col text;
-    exempt_col text;
-    ex record;
-    saved text[];
-    exempt boolean;
-    exemption text := '';
-    key text;
-    pk text;
-    live boolean;
-BEGIN
-    IF NOT @schema@._idconv_trigger_fired_right(TG_RELID, TG_NAME, 'AFTER', TG_WHEN, TG_LEVEL, TG_OP) THEN
-        RAISE EXCEPTION 'require_filled_at_commit() must be fired AFTER INSERT OR UPDATE ... FOR EACH ROW'
-            USING ERRCODE = 'trigger_protocol_violated',
-                  HINT = 'Use CREATE CONSTRAINT TRIGGER ... AFTER INSERT OR UPDATE ON ... DEFERRABLE INITIALLY DEFERRED FOR EACH ROW.';
-    END IF;
-    IF (SELECT c.relkind FROM pg_class c WHERE c.oid = TG_RELID) <> 'r' THEN
-        RAISE EXCEPTION 'require_filled_at_commit() cannot be used on "%"', TG_TABLE_NAME
-            USING ERRCODE = 'wrong_object_type', DETAIL = 'It works on tables (and the partitions of partitioned tables) only.';
-    END IF;
-    IF TG_NARGS <> 1 AND TG_NARGS < 3 THEN
-        RAISE EXCEPTION 'trigger "%" on "%" gives require_filled_at_commit() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Pass the column, optionally followed by an exemption column and one or more exempt values: require_filled_at_commit(''customer_id'', ''role'', ''system_admin'').';
-    END IF;
-    col := TG_ARGV[0];
-    IF @schema@._idconv_trigger_column(TG_RELID, col) IS NULL THEN
-        RAISE EXCEPTION 'column "%" of relation "%" does not exist', col, TG_TABLE_NAME
-            USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
-    END IF;
-    IF TG_NARGS >= 3 THEN
-        exempt_col := TG_ARGV[1];
-        IF @schema@._idconv_trigger_column(TG_RELID, exempt_col) IS NULL THEN
-            RAISE EXCEPTION 'column "%" of relation "%" does not exist', exempt_col, TG_TABLE_NAME
-                USING ERRCODE = 'undefined_column', DETAIL = format('Trigger "%s" names it for require_filled_at_commit().', TG_NAME);
-        END IF;
-    END IF;
-    IF to_jsonb(NEW) -> col <> 'null'::jsonb THEN
-        RETURN NULL;
-    END IF;
-    IF exempt_col IS NOT NULL THEN
-        SELECT a.atttypid, a.atttypmod, t.typtype, t.typcategory,
-               coalesce(nullif(t.typbasetype, 0), t.oid) AS base INTO ex
-        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = TG_RELID AND a.attname = exempt_col;
-        -- Values of the column's type compared with its equality operator (text output depends on
-        -- session settings). The arguments are read with fixed settings: a trigger means the same
-        -- in every session.
-        IF NOT EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_am am ON am.oid = oc.opcmethod
-                       WHERE am.amname IN ('btree', 'hash') AND oc.opcdefault
-                         AND (oc.opcintype = ex.base
-                              OR oc.opcintype = 'anyenum'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'e'
-                              OR oc.opcintype = 'anyarray'::regtype AND (SELECT typcategory FROM pg_type WHERE oid = ex.base) = 'A'
-                              OR oc.opcintype = 'record'::regtype AND (SELECT typtype FROM pg_type WHERE oid = ex.base) = 'c'
-                              OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = ex.base AND k.casttarget = oc.opcintype
-                                                                    AND k.castmethod = 'b'))) THEN
-            RAISE EXCEPTION 'column "%" of relation "%" is of type %, which has no equality operator', exempt_col, TG_TABLE_NAME,
-                            format_type(ex.atttypid, NULL)
-                USING ERRCODE = 'undefined_function',
-                      DETAIL = format('Trigger "%s" names it as the exemption column of require_filled_at_commit(), which compares its values with the exempt values.', TG_NAME);
-        END IF;
-        saved := ARRAY[current_setting('DateStyle'), current_setting('TimeZone'), current_setting('IntervalStyle')];
-        PERFORM set_config('DateStyle', 'ISO, MDY', true), set_config('TimeZone', 'UTC', true),
-                set_config('IntervalStyle', 'postgres', true);
-        EXECUTE format('SELECT ($1).%I = ANY (ARRAY(SELECT v::%s FROM unnest($2) v))', exempt_col, format_type(ex.atttypid, ex.atttypmod))
-            INTO exempt USING NEW, TG_ARGV[2:];
-        PERFORM set_config('DateStyle', saved[1], true), set_config('TimeZone', saved[2], true),
-                set_config('IntervalStyle', saved[3], true);
-        IF exempt THEN
-            RETURN NULL;
-        END IF;
-    END IF;
-    -- A role that may not read the table, or that row-level security applies to, cannot look for
-    -- the live row: a NULL column is an error without looking (fail closed).
-    IF NOT row_security_active(TG_RELID) AND has_table_privilege(TG_RELID, 'SELECT') THEN
-        -- ROW(t.*), not t: a column named t would be taken for the row.
-        SELECT '(' || string_agg(format('t.%1$I = ($1).%1$I', a.attname), ' AND ') || ') AND ' INTO pk
-        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-        WHERE i.indrelid = TG_RELID AND i.indisprimary;
-        EXECUTE format('SELECT EXISTS (SELECT 1 FROM ONLY %s t WHERE %s ROW(t.*)::text = ($1)::text)',
-                       TG_RELID::regclass, coalesce(pk, ''))
-            INTO live USING NEW;
-        IF NOT live THEN
-            RETURN NULL;
-        END IF;
-    END IF;
-    IF exempt_col IS NOT NULL THEN
-        exemption := format(' unless "%s" is one of %s', exempt_col,
-                            (SELECT string_agg(quote_literal(v), ', ' ORDER BY k) FROM unnest(TG_ARGV[2:]) WITH ORDINALITY AS u(v, k)));
-    END IF;
-    key := @schema@._idconv_row_key(TG_RELID, NEW, true);
-    RAISE EXCEPTION 'null value in column "%" of relation "%" at the end of the transaction', col, TG_TABLE_NAME
-        USING ERRCODE = 'not_null_violation',
-              DETAIL = CASE WHEN key IS NULL THEN format('The row must have "%s" filled by commit%s.', col, exemption)
-                            ELSE format('Row %s must have "%s" filled by commit%s.', key, col, exemption) END,
-              SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME, COLUMN = col;
-END
-$$
-$s$,
-$s$
-COMMENT ON FUNCTION @schema@.require_filled_at_commit() IS
-'Constraint trigger (AFTER INSERT OR UPDATE, DEFERRABLE INITIALLY DEFERRED, FOR EACH ROW); arguments: a column, then optionally an exemption column and its exempt values. At commit the column must not be NULL unless exempt'
 $s$
     ];
     m text[];

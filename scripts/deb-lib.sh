@@ -74,6 +74,7 @@ copy_clean_tree() {  # copy_clean_tree DIR
     tar -C "$top" --exclude=./dist --exclude='./build' --exclude='./build-*' \
         --exclude=node_modules --exclude=results --exclude='*.o' --exclude='*.so' --exclude='*.d' \
         --exclude='*.bc' --exclude='*.log' --exclude='./debian/postgresql-*-idconv' \
+        --exclude="./idconv--$(sed -n "s/^default_version = '\(.*\)'$/\1/p" "$top/idconv.control").sql" \
         --exclude=./debian/.debhelper -cf - . |
       tar -C "$1" -xf -
   fi

@@ -156,8 +156,9 @@ check("abstract is idconv.control's comment", m is not None and meta.get("abstra
 ext = provides.get("idconv") if isinstance(provides, dict) else None
 if isinstance(ext, dict):
     check("provides idconv at the same version", ext.get("version") == meta.get("version"))
-    check("provides idconv's file is the install script of that version",
-          ext.get("file") == f"idconv--{default_version}.sql" and os.path.isfile(os.path.join(tree, ext["file"])),
+    # The install script is built (make) from src/sql/idconv.sql, as pgvector's from sql/vector.sql.
+    check("provides idconv's file is the SQL source the install script is built from",
+          ext.get("file") == "src/sql/idconv.sql" and os.path.isfile(os.path.join(tree, ext["file"])),
           repr(ext.get("file")))
     if "docfile" in ext:
         check("provides idconv's docfile exists", os.path.isfile(os.path.join(tree, ext["docfile"])))
