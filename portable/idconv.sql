@@ -1467,9 +1467,10 @@ $s$,
 -- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
 -- start one, and a SECURITY DEFINER function would have to belong to each table's owner. So the
 -- portable edition reads as the caller, and only where nothing the owner controls runs: code of
--- the owner's (a cast to text of the column's type, a view's body, policies that apply) runs
--- only for the owner itself (docs/hosted.md, "Differences"). The caller's own checks are the
--- extension's.
+-- the owner's (a cast to text of the column's type, a view's body, policies that apply, the remote
+-- side of a foreign table under it) runs only for the owner itself (docs/hosted.md,
+-- "Differences"). The caller's own checks are the extension's. It needs no privilege beyond the
+-- caller's: no role other than the caller runs the query that calls id_kind.
 $s$
 CREATE OR REPLACE FUNCTION @schema@.audit_id_column(tbl regclass, col name)
 RETURNS TABLE (kind text, rows bigint, example text)
