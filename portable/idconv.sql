@@ -1508,16 +1508,12 @@ BEGIN
     FROM tree t JOIN pg_class c ON c.oid = t.relid
     WHERE c.relkind = 'f' ORDER BY c.oid LIMIT 1;
     IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
-        IF rel.relkind NOT IN ('r', 'p', 'm') THEN
+        IF rel.relkind NOT IN ('r', 'p', 'm') OR foreign_member IS NOT NULL THEN
             RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
                 USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.',
-                      HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
-        END IF;
-        IF foreign_member IS NOT NULL THEN
-            RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = format('The audit reads a relation as its owner, and "%s" under it is a foreign table, whose rows may depend on who reads them.', foreign_member),
+                      DETAIL = CASE WHEN rel.relkind NOT IN ('r', 'p', 'm')
+                                    THEN 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.'
+                                    ELSE format('The audit reads a relation as its owner, and "%s" under it is a foreign table, whose rows may depend on who reads them.', foreign_member) END,
                       HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
         END IF;
         IF row_security_active(tbl) THEN
