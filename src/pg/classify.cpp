@@ -124,7 +124,7 @@ struct Tally {
 };
 static_assert(std::is_trivially_destructible_v<Tally>, "Tally must survive a longjmp out of its frame");
 
-// id_kind's kinds, and NULL.
+// Room for id_kind's nine kinds and NULL. The cursor's batch: rows fetched at a time.
 constexpr int kMaxTallies = 16;
 constexpr long kBatchRows = 1000;
 
@@ -140,7 +140,7 @@ Tally& tally_for(Tally* tallies, int& n, const char* kind) {
     return tallies[n++];
 }
 
-// The "C" collation's order, as texteq and text_lt compare under it: the bytes, then the length.
+// The "C" collation's order, as text_lt compares under it: the bytes, then the shorter first.
 bool byte_order_less(std::string_view a, const text* b) {
     const std::string_view bv(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
     const int c = std::memcmp(a.data(), bv.data(), std::min(a.size(), bv.size()));
