@@ -1199,9 +1199,10 @@ $s$,
 -- The extension reads the relation as its owner, in a security-restricted operation; SQL cannot
 -- start one, and a SECURITY DEFINER function would have to belong to each table's owner. So the
 -- portable edition reads as the caller, and only where nothing the owner controls runs: code of
--- the owner's (a cast to text of the column's type, a view's body, policies that apply) runs
--- only for the owner itself (docs/hosted.md, "Differences"). The caller's own checks are the
--- extension's.
+-- the owner's (a cast to text of the column's type, a view's body, policies that apply, the remote
+-- side of a foreign table under it) runs only for the owner itself (docs/hosted.md,
+-- "Differences"). The caller's own checks are the extension's. It needs no privilege beyond the
+-- caller's: no role other than the caller runs the query that calls id_kind.
 $s$
 CREATE OR REPLACE FUNCTION @schema@.audit_id_column(tbl regclass, col name)
 RETURNS TABLE (kind text, rows bigint, example text)
@@ -1213,10 +1214,12 @@ DECLARE
     attnum int2;
     typ oid;
     owner_code text;
+    foreign_member name;
+    cast_source oid;
 BEGIN
     SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
-    SELECT a.attnum, coalesce(nullif(t.typbasetype, 0), t.oid) INTO attnum, typ
-    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    SELECT a.attnum, a.atttypid INTO attnum, typ
+    FROM pg_attribute a
     WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
     IF attnum IS NULL THEN
         RAISE EXCEPTION 'column "%" of relation % does not exist', col, tbl
@@ -1226,11 +1229,23 @@ BEGIN
         RAISE EXCEPTION 'permission denied for column "%" of relation "%"', col, rel.relname
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- A foreign table anywhere under it (partitions of partitions too) is read through the
+    -- caller's user mapping. The lowest oid, as the extension names.
+    WITH RECURSIVE tree(relid) AS (
+        SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = tbl
+        UNION
+        SELECT i.inhrelid FROM pg_inherits i JOIN tree t ON i.inhparent = t.relid
+    )
+    SELECT c.relname INTO foreign_member
+    FROM tree t JOIN pg_class c ON c.oid = t.relid
+    WHERE c.relkind = 'f' ORDER BY c.oid LIMIT 1;
     IF NOT pg_has_role(rel.relowner, 'USAGE') THEN
-        IF rel.relkind NOT IN ('r', 'p', 'm') THEN
+        IF rel.relkind NOT IN ('r', 'p', 'm') OR foreign_member IS NOT NULL THEN
             RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname
                 USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.',
+                      DETAIL = CASE WHEN rel.relkind NOT IN ('r', 'p', 'm')
+                                    THEN 'The audit reads a relation as its owner, and the rows of a view or a foreign table may depend on who reads them.'
+                                    ELSE format('The audit reads a relation as its owner, and "%s" under it is a foreign table, whose rows may depend on who reads them.', foreign_member) END,
                       HINT = 'Audit it as its owner (or a member of the owning role), or audit the tables underneath.';
         END IF;
         IF row_security_active(tbl) THEN
@@ -1241,13 +1256,24 @@ BEGIN
         END IF;
     END IF;
     IF rel.relowner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+        -- PostgreSQL looks the cast up on the domain's last base type (find_coercion_pathway); a
+        -- cast on any type of the chain is refused, so that none can slip through.
+        WITH RECURSIVE chain(t, depth) AS (
+            SELECT typ, 0
+            UNION ALL
+            SELECT d.typbasetype, c.depth + 1 FROM chain c JOIN pg_type d ON d.oid = c.t
+            WHERE d.typtype = 'd' AND d.typbasetype <> 0
+        )
+        SELECT k.castsource INTO cast_source
+        FROM chain c JOIN pg_cast k ON k.castsource = c.t AND k.casttarget = 'text'::regtype
+             JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
+        WHERE NOT o.rolsuper ORDER BY c.depth DESC LIMIT 1;
         owner_code := CASE
             WHEN rel.relkind = 'v' THEN 'the body of a view'
             WHEN rel.relkind = 'f' THEN 'a foreign table''s wrapper'
+            WHEN foreign_member IS NOT NULL THEN format($f$the wrapper of foreign table "%s" under it$f$, foreign_member)
             WHEN row_security_active(tbl) THEN 'its row-level security policies'
-            WHEN EXISTS (SELECT 1 FROM pg_cast k JOIN pg_proc p ON p.oid = k.castfunc JOIN pg_roles o ON o.oid = p.proowner
-                         WHERE k.castsource = typ AND k.casttarget = 'text'::regtype AND NOT o.rolsuper)
-                THEN format('the cast of type %s to text', format_type(typ, NULL))
+            WHEN cast_source IS NOT NULL THEN format('the cast of type %s to text', format_type(cast_source, NULL))
         END;
         IF owner_code IS NOT NULL THEN
             RAISE EXCEPTION 'audit_id_column() cannot audit "%" for this role', rel.relname

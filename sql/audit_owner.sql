@@ -21,6 +21,12 @@ CREATE FUNCTION mallory.ptype_text(mallory.ptype) RETURNS text LANGUAGE sql
 CREATE CAST (mallory.ptype AS text) WITH FUNCTION mallory.ptype_text(mallory.ptype);
 CREATE TABLE mallory.things (id int PRIMARY KEY, p mallory.ptype);
 INSERT INTO mallory.things VALUES (1, ROW(1)), (2, ROW(2));
+-- A column of a domain over a domain over the type: PostgreSQL looks a cast up on the last base
+-- type, so mallory's cast reads it too.
+CREATE DOMAIN mallory.pdomain AS mallory.ptype;
+CREATE DOMAIN mallory.pdomain2 AS mallory.pdomain;
+CREATE TABLE mallory.nested (id int PRIMARY KEY, p mallory.pdomain2);
+INSERT INTO mallory.nested VALUES (1, ROW(1));
 CREATE VIEW mallory.v AS SELECT mallory.escalate() AS id;
 -- Code that a security-restricted operation refuses.
 CREATE FUNCTION mallory.set_role() RETURNS text LANGUAGE plpgsql AS $$
@@ -29,11 +35,14 @@ BEGIN
   RETURN 'ran';
 END $$;
 CREATE VIEW mallory.w AS SELECT mallory.set_role() AS id;
-GRANT SELECT ON mallory.things, mallory.v TO regress_idconv_reader;
+GRANT SELECT ON mallory.things, mallory.nested, mallory.v TO regress_idconv_reader;
 RESET ROLE;
 
 -- A superuser audits the column of the composite type: the cast runs as mallory.
 SELECT * FROM audit_id_column('mallory.things', 'p');
+SELECT rolsuper AS mallory_is_superuser FROM pg_roles WHERE rolname = 'regress_idconv_mallory';
+-- ... behind any number of domains too.
+SELECT * FROM audit_id_column('mallory.nested', 'p');
 SELECT rolsuper AS mallory_is_superuser FROM pg_roles WHERE rolname = 'regress_idconv_mallory';
 -- ... and the view: its function runs as mallory too.
 SELECT * FROM audit_id_column('mallory.v', 'id');
@@ -45,6 +54,7 @@ SELECT * FROM audit_id_column('mallory.w', 'id');
 -- A role with SELECT on the table audits it the same way, as mallory.
 SET ROLE regress_idconv_reader;
 SELECT * FROM audit_id_column('mallory.things', 'p');
+SELECT * FROM audit_id_column('mallory.nested', 'p');
 SELECT * FROM audit_id_column('mallory.things', 'id');
 -- A view is read as its owner, so only roles with the owner's privileges may audit one: its rows
 -- may depend on who reads them (current_user in its body).
@@ -82,6 +92,26 @@ CREATE VIEW mallory.refs_view AS SELECT id, mallory.escalate() AS subject_id FRO
 RESET ROLE;
 SELECT * FROM audit_subject_references('mallory');
 SELECT rolsuper AS mallory_is_superuser FROM pg_roles WHERE rolname = 'regress_idconv_mallory';
+
+-- The owner needs no privilege on the extension's schema (public here): without USAGE on it for
+-- PUBLIC, as after REVOKE ALL ON SCHEMA public FROM PUBLIC, a superuser and a role granted USAGE
+-- audit mallory's table all the same. The counts, the order (rows, then kind, NULL last) and the
+-- examples (the smallest value in byte order) are those of GROUP BY, ORDER BY and COLLATE "C".
+SET ROLE regress_idconv_mallory;
+CREATE TABLE mallory.mixed (id text);
+INSERT INTO mallory.mixed VALUES ('a x'), ('B x'), ('x y z'), ('x y'), (NULL), ('42'), ('u-dev-001'), (NULL),
+                                 ('a-b'), ('7');
+GRANT SELECT ON mallory.mixed TO regress_idconv_reader;
+RESET ROLE;
+REVOKE USAGE ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO regress_idconv_reader;
+SELECT has_schema_privilege('regress_idconv_mallory', 'public', 'USAGE') AS mallory_has_usage;
+SELECT * FROM audit_id_column('mallory.mixed', 'id');
+SET ROLE regress_idconv_reader;
+SELECT * FROM audit_id_column('mallory.mixed', 'id');
+RESET ROLE;
+REVOKE USAGE ON SCHEMA public FROM regress_idconv_reader;
+GRANT USAGE ON SCHEMA public TO PUBLIC;
 
 SET client_min_messages = warning;
 DROP SCHEMA mallory CASCADE;

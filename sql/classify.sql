@@ -34,8 +34,26 @@ SELECT count(*) AS still_there FROM "Legacy App"."Container Instances";
 -- A column named like an injection is audited as the column it is.
 ALTER TABLE "Legacy App"."Container Instances" ADD COLUMN "x"") IS NULL; --" text DEFAULT 'usr_ght4k2jxm7pqbv01';
 SELECT * FROM audit_id_column('"Legacy App"."Container Instances"', 'x") IS NULL; --');
--- It finds id_kind through the extension's schema, whatever search_path says.
+-- It classifies whatever search_path says.
 SET search_path = "Legacy App";
 SELECT kind, rows FROM public.audit_id_column('"Container Instances"', 'Customer ID') WHERE kind = 'slug';
 RESET search_path;
+-- The same rows as grouping id_kind per row, over more rows than one batch of the extension's
+-- cursor, with values stored compressed and out of line (one the smallest of its kind).
+CREATE TABLE "Legacy App".many (v text);
+ALTER TABLE "Legacy App".many ALTER COLUMN v SET STORAGE EXTERNAL;
+INSERT INTO "Legacy App".many
+SELECT CASE WHEN g % 7 = 0 THEN NULL WHEN g % 5 = 0 THEN 'u-' || g ELSE g::text END FROM generate_series(1, 2500) g;
+INSERT INTO "Legacy App".many VALUES (repeat('#', 100000)), (repeat('~', 100000)), ('~');
+ALTER TABLE "Legacy App".many ALTER COLUMN v SET STORAGE MAIN;
+INSERT INTO "Legacy App".many VALUES (repeat('!', 200000));
+SELECT kind, rows, length(example) AS example_length, left(example, 3) AS example_start
+FROM audit_id_column('"Legacy App".many', 'v');
+SELECT count(*) AS differences FROM (
+  (SELECT * FROM audit_id_column('"Legacy App".many', 'v')
+   EXCEPT ALL SELECT id_kind(v), count(*), min(v COLLATE "C") FROM "Legacy App".many GROUP BY 1)
+  UNION ALL
+  (SELECT id_kind(v), count(*), min(v COLLATE "C") FROM "Legacy App".many GROUP BY 1
+   EXCEPT ALL SELECT * FROM audit_id_column('"Legacy App".many', 'v'))) d;
+DROP TABLE "Legacy App".many;
 DROP SCHEMA "Legacy App" CASCADE;

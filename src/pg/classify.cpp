@@ -9,6 +9,7 @@ extern "C" {
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -16,12 +17,16 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/tuplestore.h"
 }
 
+#include <algorithm>
 #include <cstring>
+#include <string_view>
+#include <type_traits>
 
 #include "pg/guard.h"
 #include "pg/text.h"
@@ -54,7 +59,14 @@ Datum id_kind(PG_FUNCTION_ARGS) {
 // Reading as the owner must not show the caller what the caller could not read: the caller needs
 // SELECT on the column; row-level security that applies to the caller is refused (the owner would
 // read rows the caller cannot see); a view or foreign table, whose rows may depend on who reads
-// them, is audited only by roles with the privileges of its owner.
+// them, is audited only by roles with the privileges of its owner, and so is a table with a
+// foreign table among its partitions or inheritance children (read through the owner's user
+// mapping, it would show remote rows that the caller's own SELECT cannot reach).
+//
+// The query run as the owner names nothing of the extension's: it only reads the column as text,
+// and the classification and the counts are made here. The owner needs no privilege on the
+// extension's schema (which may be one like Supabase's "extensions", or a public schema without
+// USAGE for PUBLIC).
 
 namespace {
 
@@ -77,6 +89,24 @@ void check_caller_may_read(Relation rel, AttrNumber attnum, const char* column) 
                         errhint("Audit it as its owner (or a member of the owning role), or audit the tables "
                                 "underneath.")));
     }
+    // Every level down: a partition may itself be partitioned. The query would take these locks.
+    List* tree = find_all_inheritors(relid, AccessShareLock, nullptr);
+    // The one named is the lowest oid, which the portable edition names too.
+    Oid foreign_member = InvalidOid;
+    for (int i = 0; i < list_length(tree); ++i) {
+        const Oid member = list_nth_oid(tree, i);
+        if (member == relid || get_rel_relkind(member) != RELKIND_FOREIGN_TABLE) continue;
+        if (!OidIsValid(foreign_member) || member < foreign_member) foreign_member = member;
+    }
+    if (OidIsValid(foreign_member)) {
+        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                        errmsg("audit_id_column() cannot audit \"%s\" for this role", RelationGetRelationName(rel)),
+                        errdetail("The audit reads a relation as its owner, and \"%s\" under it is a foreign table, "
+                                  "whose rows may depend on who reads them.",
+                                  get_rel_name(foreign_member)),
+                        errhint("Audit it as its owner (or a member of the owning role), or audit the tables "
+                                "underneath.")));
+    }
     if (check_enable_rls(relid, InvalidOid, false) == RLS_ENABLED) {
         ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                         errmsg("audit_id_column() cannot audit \"%s\" for this role", RelationGetRelationName(rel)),
@@ -84,6 +114,37 @@ void check_caller_may_read(Relation rel, AttrNumber attnum, const char* column) 
                                   "its owner, who would see other rows."),
                         errhint("Audit it as its owner, or as a role that bypasses row-level security.")));
     }
+}
+
+// What the audit has seen of one kind. Plain data: it lives in a frame that an ERROR may leave.
+struct Tally {
+    const char* kind;  // id_kind's static text; nullptr for NULL values
+    int64 rows;
+    text* example;     // the smallest value in byte order (min(v COLLATE "C")); nullptr for NULLs
+};
+static_assert(std::is_trivially_destructible_v<Tally>, "Tally must survive a longjmp out of its frame");
+
+// Room for id_kind's nine kinds and NULL. The cursor's batch: rows fetched at a time.
+constexpr int kMaxTallies = 16;
+constexpr long kBatchRows = 1000;
+
+Tally& tally_for(Tally* tallies, int& n, const char* kind) {
+    for (int i = 0; i < n; ++i) {
+        if (kind == nullptr ? tallies[i].kind == nullptr
+                            : tallies[i].kind != nullptr && std::strcmp(tallies[i].kind, kind) == 0) {
+            return tallies[i];
+        }
+    }
+    if (n == kMaxTallies) elog(ERROR, "audit_id_column(): more kinds than id_kind has");
+    tallies[n] = Tally{kind, 0, nullptr};
+    return tallies[n++];
+}
+
+// The "C" collation's order, as text_lt compares under it: the bytes, then the shorter first.
+bool byte_order_less(std::string_view a, const text* b) {
+    const std::string_view bv(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+    const int c = std::memcmp(a.data(), bv.data(), std::min(a.size(), bv.size()));
+    return c < 0 || (c == 0 && a.size() < bv.size());
 }
 
 }  // namespace
@@ -117,12 +178,7 @@ Datum audit_id_column(PG_FUNCTION_ARGS) {
     const Oid owner = rel->rd_rel->relowner;
     relation_close(rel, NoLock);
 
-    // id_kind from this function's own schema, whatever the search_path.
-    const char* schema = quote_identifier(get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid)));
-    const char* query = psprintf(
-        "SELECT %s.id_kind(v), count(*), min(v COLLATE \"C\") FROM (SELECT %s::text AS v FROM %s) AS s "
-        "GROUP BY 1 ORDER BY 2 DESC, 1",
-        schema, quote_identifier(column), qualified);
+    const char* query = psprintf("SELECT %s::text FROM %s", quote_identifier(column), qualified);
 
     MemoryContext per_query = rsinfo->econtext->ecxt_per_query_memory;
     MemoryContext old_context = MemoryContextSwitchTo(per_query);
@@ -130,8 +186,12 @@ Datum audit_id_column(PG_FUNCTION_ARGS) {
     TupleDesc store_desc = CreateTupleDescCopy(result_desc);
     MemoryContextSwitchTo(old_context);
 
+    // One tally per kind, and one (kind NULL) for NULL values; the examples live in per_query.
+    Tally tallies[kMaxTallies];
+    int n_tallies = 0;
+
     // An ERROR in between is cleaned up by the (sub)transaction's abort, which restores the user,
-    // the security context and the settings, as for VACUUM.
+    // the security context and the settings, and closes the cursor, as for VACUUM.
     Oid saved_user;
     int saved_context;
     GetUserIdAndSecContext(&saved_user, &saved_context);
@@ -140,16 +200,58 @@ Datum audit_id_column(PG_FUNCTION_ARGS) {
     set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
                       false);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute(query, true, 0) != SPI_OK_SELECT) elog(ERROR, "audit_id_column(): the audit query failed");
-    for (uint64 i = 0; i < SPI_processed; ++i) {
-        Datum values[3];
-        bool nulls[3];
-        for (int c = 0; c < 3; ++c) values[c] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c + 1, &nulls[c]);
-        tuplestore_putvalues(store, store_desc, values, nulls);
+    SPIPlanPtr plan = SPI_prepare(query, 0, nullptr);
+    if (plan == nullptr) elog(ERROR, "audit_id_column(): the audit query failed: %s", SPI_result_code_string(SPI_result));
+    // A cursor, read in batches: the table's values are never all in memory at once.
+    Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
+    for (;;) {
+        SPI_cursor_fetch(portal, true, kBatchRows);
+        if (SPI_processed == 0) break;
+        for (uint64 i = 0; i < SPI_processed; ++i) {
+            bool isnull;
+            const Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+            if (isnull) {
+                tally_for(tallies, n_tallies, nullptr).rows++;
+                continue;
+            }
+            auto* stored = reinterpret_cast<struct varlena*>(DatumGetPointer(value));
+            auto* t = pg_detoast_datum_packed(stored);
+            const std::string_view id(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+            const char* kind = nullptr;
+            guarded([&] { kind = idconv::id_kind(id); });
+            Tally& tally = tally_for(tallies, n_tallies, kind);
+            tally.rows++;
+            if (tally.example == nullptr || byte_order_less(id, tally.example)) {
+                if (tally.example != nullptr) pfree(tally.example);
+                tally.example = static_cast<text*>(MemoryContextAlloc(per_query, VARHDRSZ + id.size()));
+                SET_VARSIZE(tally.example, VARHDRSZ + id.size());
+                std::memcpy(VARDATA(tally.example), id.data(), id.size());
+            }
+            if (t != stored) pfree(t);
+        }
+        SPI_freetuptable(SPI_tuptable);
     }
+    SPI_cursor_close(portal);
     SPI_finish();
     AtEOXact_GUC(false, nest_level);
     SetUserIdAndSecContext(saved_user, saved_context);
+
+    // The order of GROUP BY kind ORDER BY count(*) DESC, kind: NULL after every kind of its count.
+    guarded([&] {
+        std::sort(tallies, tallies + n_tallies, [](const Tally& a, const Tally& b) {
+            if (a.rows != b.rows) return a.rows > b.rows;
+            if (a.kind == nullptr || b.kind == nullptr) return b.kind == nullptr && a.kind != nullptr;
+            return std::strcmp(a.kind, b.kind) < 0;
+        });
+    });
+    for (int i = 0; i < n_tallies; ++i) {
+        Datum values[3];
+        bool nulls[3] = {tallies[i].kind == nullptr, false, tallies[i].example == nullptr};
+        values[0] = nulls[0] ? Datum(0) : PointerGetDatum(cstring_to_text(tallies[i].kind));
+        values[1] = Int64GetDatum(tallies[i].rows);
+        values[2] = nulls[2] ? Datum(0) : PointerGetDatum(tallies[i].example);
+        tuplestore_putvalues(store, store_desc, values, nulls);
+    }
 
     rsinfo->returnMode = SFRM_Materialize;
     rsinfo->setResult = store;
