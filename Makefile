@@ -46,3 +46,10 @@ DISTFILE = $(EXTENSION)-$(EXTVERSION).zip
 .PHONY: dist
 dist:
 	git -C $(srcdir) archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(abspath $(DISTFILE)) HEAD
+
+# idconv as a Trusted Language Extension (pg_tle): portable/idconv-tle.sql, generated from
+# portable/idconv.sql, and the database.dev package (the files `dbdev publish` reads) in
+# dist/idconv/. scripts/build-tle says how a later version carries its update path.
+.PHONY: tle
+tle:
+	$(srcdir)/scripts/build-tle --dist $(srcdir)/dist
