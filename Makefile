@@ -60,9 +60,18 @@ SQL_SOURCES = $(srcdir)/src/sql/idconv.sql $(srcdir)/src/sql/build.py $(srcdir)/
 idconv--$(IDCONV_VERSION).sql: $(SQL_SOURCES)
 	python3 $(srcdir)/src/sql/build.py extension $(srcdir)/src/sql $(IDCONV_VERSION) >$@.tmp && mv $@.tmp $@
 
-# The portable edition is committed (users download the one file): rebuild it after changing the
-# source, and commit it; test/packaging/run fails while it differs from a fresh build.
+# The portable edition is committed (users download the one file), and so is its Trusted Language
+# Extension form, portable/idconv-tle.sql: rebuild both after changing the source, and commit them;
+# test/packaging/run fails while either differs from a fresh build.
 .PHONY: portable
 portable:
 	python3 $(srcdir)/src/sql/build.py portable $(srcdir)/src/sql $(IDCONV_VERSION) >$(srcdir)/portable/idconv.sql.tmp && \
 	  mv $(srcdir)/portable/idconv.sql.tmp $(srcdir)/portable/idconv.sql
+	$(srcdir)/scripts/build-tle
+
+# idconv as a Trusted Language Extension (pg_tle): portable/idconv-tle.sql, generated from
+# portable/idconv.sql, and the database.dev package (the files `dbdev publish` reads) in
+# dist/idconv/. scripts/build-tle says how a later version carries its update path.
+.PHONY: tle
+tle:
+	$(srcdir)/scripts/build-tle --dist $(srcdir)/dist

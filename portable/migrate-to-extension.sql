@@ -6,6 +6,9 @@
 -- rewrite (say, a generated column or a materialized view) stops it with an error, and the
 -- transaction leaves the database as it was. Needs the extension's files on the server and a role
 -- that may create it (its owner, or a superuser for objects owned by others); docs/hosted.md.
+-- The same file moves idconv installed as a Trusted Language Extension (portable/idconv-tle.sql)
+-- to the extension's files, and, on a server where pg_tle has idconv registered and no files,
+-- the plain portable edition to that Trusted Language Extension.
 --
 --   SET search_path = ids;   -- the schema the portable edition is in
 --   \i migrate-to-extension.sql
@@ -27,6 +30,20 @@ BEGIN
     END IF;
     -- Definitions are printed with every function qualified by its schema.
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog', true);
+
+    -- 0. idconv installed as a Trusted Language Extension (portable/idconv-tle.sql) is the portable
+    -- edition inside an extension named idconv: its objects leave that extension, which is dropped,
+    -- and the move goes on as from the plain file. CREATE EXTENSION below then takes the extension's
+    -- files, which pg_tle never shadows.
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'idconv' AND extnamespace = target::regnamespace) THEN
+        FOR r IN SELECT o.type, o.identity
+                 FROM pg_depend d, pg_identify_object(d.classid, d.objid, d.objsubid) o
+                 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+                   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'idconv') LOOP
+            EXECUTE format('ALTER EXTENSION idconv DROP %s %s', r.type, r.identity);
+        END LOOP;
+        DROP EXTENSION idconv;
+    END IF;
 
     -- 1. The portable edition moves aside; its dependents follow it (they refer to it by oid).
     EXECUTE format('CREATE SCHEMA %I', old);

@@ -147,8 +147,11 @@ BEGIN
         RAISE EXCEPTION 'idconv cannot be installed into schema "%"', target
             USING ERRCODE = 'invalid_schema_name', HINT = 'SET search_path = <schema>; before running idconv.sql.';
     END IF;
+    -- portable/idconv-tle.sql runs this file as the script of the Trusted Language Extension idconv,
+    -- whose pg_extension row exists while its script runs: that script sets the flag first.
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
-               WHERE e.extname = 'idconv' AND n.nspname = target) THEN
+               WHERE e.extname = 'idconv' AND n.nspname = target)
+       AND pg_catalog.current_setting('idconv_portable.extension_script', true) IS DISTINCT FROM 'idconv' THEN
         RAISE EXCEPTION 'the extension idconv is installed in schema "%"', target
             USING ERRCODE = 'duplicate_object', HINT = 'Install the portable edition into another schema, or use the extension alone.';
     END IF;
