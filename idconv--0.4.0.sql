@@ -131,7 +131,7 @@ AS 'MODULE_PATHNAME', 'stamp_subject'
 LANGUAGE C;
 
 COMMENT ON FUNCTION stamp_subject() IS
-'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)';
+'Row trigger declared twice, with the owner column as argument and without WHEN: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE, except where ON UPDATE CASCADE of a foreign key on the owner column alone renames the referenced key (logged; but not, for a subject that is no owner admin, onto or off its own id); AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged); inside a foreign-key action the role the session runs as counts, not the table owner the action runs as';
 
 -- Prefix registry --------------------------------------------------------------------------------
 
