@@ -846,7 +846,6 @@ DECLARE
     acting pg_catalog.name := current_user;
     fk record;
     renamed pg_catalog.bool := false;
-    when_clause pg_catalog.bool;
 BEGIN
     IF TG_WHEN = 'AFTER' THEN
         SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable,
@@ -869,12 +868,11 @@ BEGIN
     END IF;
     -- A WHEN clause on the BEFORE trigger lets the rows it skips keep an owner the client chose;
     -- the twin sees every row, also those.
-    IF TG_WHEN = 'AFTER' THEN
-        when_clause := self.before_when;
-    ELSE
-        when_clause := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND t.tgqual IS NOT NULL);
+    IF TG_WHEN <> 'AFTER' THEN
+        SELECT t.oid, t.tgfoid, t.tgargs, t.tgqual IS NOT NULL AS before_when INTO self
+        FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
     END IF;
-    IF when_clause THEN
+    IF self.before_when THEN
         RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW, or AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW'
             USING ERRCODE = 'trigger_protocol_violated',
                   DETAIL = 'The BEFORE trigger must not have a WHEN condition: it stamps every new row and checks every update.';
@@ -1008,7 +1006,6 @@ BEGIN
 
     -- The AFTER twin is needed where a later BEFORE row trigger could undo what this one checked
     -- (triggers fire in name order, enabled or not: a disabled one may be enabled later).
-    SELECT t.oid, t.tgfoid, t.tgargs INTO self FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
     later := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
                      WHERE t.tgrelid = TG_RELID AND t.tgname COLLATE pg_catalog."C" > TG_NAME COLLATE pg_catalog."C"
                        AND (t.tgtype & 1) = 1 AND (t.tgtype & 66) = 2 AND (t.tgtype & 20) <> 0);

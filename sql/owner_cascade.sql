@@ -82,12 +82,25 @@ CREATE TRIGGER fk_docs_owner BEFORE INSERT OR UPDATE ON fk_docs
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
 CREATE TRIGGER fk_docs_owner_check AFTER INSERT OR UPDATE OR DELETE ON fk_docs
   FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
-GRANT SELECT, INSERT, UPDATE, DELETE ON fk_profiles, fk_docs TO regress_idconv_fk_user;
+-- The same on a partitioned table: each partition has its copy of the foreign key.
+CREATE TABLE fk_pdocs (
+  id               int,
+  kind             text,
+  owner_subject_id uuid NOT NULL DEFAULT current_subject_id() REFERENCES fk_profiles ON UPDATE CASCADE,
+  PRIMARY KEY (id, kind)
+) PARTITION BY LIST (kind);
+CREATE TABLE fk_pdocs_memo PARTITION OF fk_pdocs FOR VALUES IN ('memo');
+CREATE TRIGGER fk_pdocs_owner BEFORE INSERT OR UPDATE ON fk_pdocs
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+CREATE TRIGGER fk_pdocs_owner_check AFTER INSERT OR UPDATE OR DELETE ON fk_pdocs
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+GRANT SELECT, INSERT, UPDATE, DELETE ON fk_profiles, fk_docs, fk_pdocs TO regress_idconv_fk_user;
 INSERT INTO fk_profiles VALUES ('0119f314-073c-5994-97d8-8033973455b7', 'alice'),
                                ('00000000-0000-4000-8000-00000000000c', 'carol');
 BEGIN;
 :as_alice
 INSERT INTO fk_docs (id, body) VALUES (1, 'alice''s doc'), (2, 'alice''s other doc');
+INSERT INTO fk_pdocs (id, kind) VALUES (1, 'memo');
 COMMIT;
 SET client_min_messages = log;
 BEGIN;
@@ -96,6 +109,7 @@ UPDATE fk_profiles SET id = '00000000-0000-4000-8000-0000000000a2' WHERE name = 
 COMMIT;
 RESET client_min_messages;
 SELECT d.id, d.owner_subject_id, p.name FROM fk_docs d JOIN fk_profiles p ON p.id = d.owner_subject_id ORDER BY d.id;
+SELECT d.tableoid::regclass AS partition, d.owner_subject_id, p.name FROM fk_pdocs d JOIN fk_profiles p ON p.id = d.owner_subject_id;
 -- No subject renames a key onto its own id (taking the rows) or off it (giving them away).
 BEGIN;
 :as_bob
@@ -203,7 +217,7 @@ COMMIT;
 RESET client_min_messages;
 SELECT id, project, owner_subject_id FROM fk_tasks;
 
-DROP TABLE fk_notes, fk_projects, fk_docs, fk_cards, fk_tasks, fk_leads, fk_profiles;
+DROP TABLE fk_notes, fk_projects, fk_docs, fk_pdocs, fk_cards, fk_tasks, fk_leads, fk_profiles;
 DROP FUNCTION fk_notes_region(), fk_tasks_lead();
 DROP ROLE regress_idconv_fk_user, regress_idconv_fk_admin;
 RESET ALL;
