@@ -715,18 +715,20 @@ COMMENT ON FUNCTION @schema@._idconv_row_key(oid, anyelement, boolean) IS
 'idconv portable: the primary key of a row of the table, as messages show it; NULL when checking privileges and the caller may not read it'
 $s$,
 
--- The detail of an owner admin's override: the row's key only when the caller may read it. (The
--- extension also writes the key to the server log in any case; PL/pgSQL has one detail for both.)
+-- The detail of a message logged when an owner column changes (an owner admin's override, a
+-- rename cascade): the row's key only when show_key and the caller may read it. (The extension
+-- also writes the key to the server log in any case; PL/pgSQL has one detail for both.) `why`
+-- ends it.
 $s$
-CREATE OR REPLACE FUNCTION @schema@._idconv_override_detail(rel oid, r anyelement, old_owner uuid, new_owner uuid, admin_role text)
+CREATE OR REPLACE FUNCTION @schema@._idconv_owner_change_detail(rel oid, r anyelement, old_owner uuid, new_owner uuid, why text, show_key boolean)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    key constant text := @schema@._idconv_row_key(rel, r, true);
-    change constant text := format('owner %s -> %s, by role "%s" (a member of "%s").', coalesce(old_owner::text, 'null'),
-                                   coalesce(new_owner::text, 'null'), current_user, admin_role);
+    key constant text := CASE WHEN show_key THEN @schema@._idconv_row_key(rel, r, true) END;
+    change constant text := format('owner %s -> %s, %s.', coalesce(old_owner::text, 'null'),
+                                   coalesce(new_owner::text, 'null'), why);
 BEGIN
     IF key IS NULL THEN
         RETURN upper(left(change, 1)) || substr(change, 2);
@@ -736,8 +738,37 @@ END
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@._idconv_override_detail(oid, anyelement, uuid, uuid, text) IS
-'idconv portable: the detail of the message logged when an owner admin sets an owner'
+COMMENT ON FUNCTION @schema@._idconv_owner_change_detail(oid, anyelement, uuid, uuid, text, boolean) IS
+'idconv portable: the detail of the message logged when an owner admin or a rename cascade sets an owner'
+$s$,
+
+-- Whether the key column col of rel no longer holds old_key and holds new_key: what a rename of
+-- the key left. A fresh snapshot (VOLATILE), which sees the statement's change of the key. With
+-- row_security off, row-level security that would hide rows from the caller is an error (42501),
+-- not a wrong answer.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._idconv_key_renamed(rel oid, col int2, old_key uuid, new_key uuid)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+AS $$
+DECLARE
+    target constant text := format('%s%s', CASE WHEN (SELECT relkind FROM pg_class WHERE oid = rel) = 'p' THEN '' ELSE 'ONLY ' END,
+                                   rel::regclass);
+    name constant text := (SELECT attname FROM pg_attribute WHERE attrelid = rel AND attnum = col);
+    renamed boolean;
+BEGIN
+    EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %1$s x WHERE x.%2$I OPERATOR(pg_catalog.=) $1) '
+                   'AND EXISTS (SELECT 1 FROM %1$s x WHERE x.%2$I OPERATOR(pg_catalog.=) $2)', target, name)
+        INTO renamed USING old_key, new_key;
+    RETURN coalesce(renamed, false);
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._idconv_key_renamed(oid, int2, uuid, uuid) IS
+'idconv portable: whether a key column no longer holds the old key and holds the new one (a rename of the key)'
 $s$,
 
 -- Whether an UPDATE changed a column of the partition key of any table rel is a partition of.
@@ -833,9 +864,19 @@ DECLARE
     pending pg_catalog.text;
     mark pg_catalog.text;
     p pg_catalog.int4;
+    -- Inside a referential action (see below), and the role whose membership of the owner admin
+    -- role counts.
+    fk_action pg_catalog.bool := false;
+    acting pg_catalog.name := current_user;
+    fk record;
+    renamed pg_catalog.bool := false;
 BEGIN
     IF TG_WHEN = 'AFTER' THEN
-        SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable INTO self
+        SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable,
+               EXISTS (SELECT 1 FROM pg_catalog.pg_trigger b
+                       WHERE b.tgrelid = TG_RELID AND b.tgfoid = t.tgfoid AND (b.tgtype & 66) = 2
+                         AND b.tgqual IS NOT NULL AND b.tgargs = t.tgargs) AS before_when
+        INTO self
         FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
         -- tgtype: 1 ROW, 4 INSERT, 8 DELETE, 16 UPDATE.
         IF TG_LEVEL <> 'ROW' OR (self.tgtype & 28) <> 28 OR pg_catalog.cardinality(self.tgattr::pg_catalog.int2[]) <> 0
@@ -848,6 +889,17 @@ BEGIN
         RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW'
             USING ERRCODE = 'trigger_protocol_violated',
                   HINT = 'Declare it BEFORE INSERT OR UPDATE ... FOR EACH ROW, and again AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.';
+    END IF;
+    -- A WHEN clause on the BEFORE trigger lets the rows it skips keep an owner the client chose;
+    -- the twin sees every row, also those.
+    IF TG_WHEN <> 'AFTER' THEN
+        SELECT t.oid, t.tgfoid, t.tgargs, t.tgqual IS NOT NULL AS before_when INTO self
+        FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
+    END IF;
+    IF self.before_when THEN
+        RAISE EXCEPTION 'stamp_subject() must be fired BEFORE INSERT OR UPDATE ... FOR EACH ROW, or AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW'
+            USING ERRCODE = 'trigger_protocol_violated',
+                  DETAIL = 'The BEFORE trigger must not have a WHEN condition: it stamps every new row and checks every update.';
     END IF;
     IF TG_NARGS <> 1 THEN
         RAISE EXCEPTION 'trigger "%" on "%" gives stamp_subject() % arguments', TG_NAME, TG_TABLE_NAME, TG_NARGS
@@ -884,10 +936,32 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = 'It recognises rows moved between partitions in heap tables only; this partition is a foreign table or uses another table access method.';
     END IF;
-    IF admin_role <> '' THEN
-        admin := EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = admin_role AND pg_catalog.pg_has_role(r.oid, 'USAGE'));
+    -- PostgreSQL runs a referential action's query (ON UPDATE/DELETE CASCADE, SET NULL, SET
+    -- DEFAULT) as the referencing table's owner, often a superuser: that owner did not ask for the
+    -- change. SQL cannot see that it runs inside such an action; it sees that it fires inside
+    -- another trigger, as the owner of this table or of a table it is a partition of, on a table
+    -- with a foreign key whose action updates rows. There the role the session runs as (SET ROLE,
+    -- else the session user) counts, as the extension counts GetOuterUserId() inside an action.
+    IF pg_catalog.pg_trigger_depth() > 1 THEN
+        fk_action := EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                             WHERE k.conrelid = TG_RELID AND k.contype = 'f'
+                               AND (k.confupdtype IN ('c', 'n', 'd') OR k.confdeltype IN ('n', 'd')))
+                     -- pg_partition_ancestors() lists a partition and its ancestors, and nothing for a
+                     -- table that is no partition.
+                     AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                                 WHERE (c.oid = TG_RELID OR c.oid IN (SELECT a.relid FROM pg_catalog.pg_partition_ancestors(TG_RELID) a))
+                                   AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user));
+        IF fk_action THEN
+            acting := CASE WHEN pg_catalog.current_setting('role') = 'none' THEN session_user
+                           ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
+        END IF;
     END IF;
-    tag := pg_catalog.statement_timestamp()::pg_catalog.text || '/' || pg_catalog.pg_trigger_depth()::pg_catalog.text || '|';
+    IF admin_role <> '' THEN
+        admin := EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = admin_role AND pg_catalog.pg_has_role(acting, r.oid, 'USAGE'));
+    END IF;
+    -- The statement: the notes below are for the rows of this client statement, at any trigger
+    -- depth (a referential action's AFTER row events fire at the depth of the statement's own).
+    tag := pg_catalog.statement_timestamp()::pg_catalog.text || '|';
 
     IF TG_WHEN = 'AFTER' THEN
         -- The AFTER twin: the stored row must be what the BEFORE trigger allowed, whatever fired
@@ -921,6 +995,16 @@ BEGIN
                 END IF;
             END IF;
             IF (was ->> col)::pg_catalog.uuid IS DISTINCT FROM new_v THEN
+                -- A rename cascade the BEFORE trigger accepted for this row (used up here).
+                pending := pg_catalog.current_setting('idconv_portable.renamed', true);
+                mark := ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text || ':' || (was ->> col) || ':' || new_v::pg_catalog.text);
+                p := CASE WHEN pending LIKE tag || '%' THEN pg_catalog.strpos(pending, mark) ELSE 0 END;
+                IF p > 0 THEN
+                    renamed := true;
+                    PERFORM pg_catalog.set_config('idconv_portable.renamed', pg_catalog.left(pending, p - 1) || pg_catalog.substr(pending, p + 33), true);
+                END IF;
+            END IF;
+            IF (was ->> col)::pg_catalog.uuid IS DISTINCT FROM new_v AND NOT renamed THEN
                 RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
                     USING ERRCODE = 'insufficient_privilege',
                           DETAIL = pg_catalog.format('A trigger that fires after stamp_subject() changed column "%s".', col),
@@ -946,7 +1030,6 @@ BEGIN
 
     -- The AFTER twin is needed where a later BEFORE row trigger could undo what this one checked
     -- (triggers fire in name order, enabled or not: a disabled one may be enabled later).
-    SELECT t.oid, t.tgfoid, t.tgargs INTO self FROM pg_catalog.pg_trigger t WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME;
     later := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
                      WHERE t.tgrelid = TG_RELID AND t.tgname COLLATE pg_catalog."C" > TG_NAME COLLATE pg_catalog."C"
                        AND (t.tgtype & 1) = 1 AND (t.tgtype & 66) = 2 AND (t.tgtype & 20) <> 0);
@@ -991,16 +1074,54 @@ BEGIN
                 PERFORM pg_catalog.set_config('idconv_portable.moving', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text), true);
             END IF;
         END IF;
-        IF old_v IS DISTINCT FROM new_v THEN
-            IF NOT admin THEN
-                RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
-                    USING ERRCODE = 'insufficient_privilege',
-                          DETAIL = pg_catalog.format('Column "%s" is set from the authenticated subject when the row is inserted, and stays.', col),
-                          HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
-            END IF;
-            RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
-                USING DETAIL = @schema@._idconv_override_detail(TG_RELID, NEW, old_v, new_v, admin_role);
+        IF old_v IS NOT DISTINCT FROM new_v THEN
+            RETURN NEW;
         END IF;
+        -- ON UPDATE CASCADE of a foreign key on the owner column alone renames the owner: the row
+        -- keeps pointing at the same referenced row, under its new key (the old key gone from the
+        -- referenced table, the new one there). The AFTER twin accepts exactly the noted change.
+        IF fk_action AND old_v IS NOT NULL AND new_v IS NOT NULL THEN
+            SELECT k.conname, k.confrelid, k.confkey[1] AS refcol INTO fk FROM pg_catalog.pg_constraint k
+            WHERE k.conrelid = TG_RELID AND k.contype = 'f' AND k.confupdtype = 'c'
+              AND k.conkey = ARRAY[@schema@._idconv_trigger_column(TG_RELID, col)]::pg_catalog.int2[]
+            ORDER BY k.conname LIMIT 1;
+            IF FOUND AND @schema@._idconv_key_renamed(fk.confrelid, fk.refcol, old_v, new_v) THEN
+                IF NOT admin THEN
+                    -- No subject moves rows onto its own id (taking another key's rows) or off it
+                    -- (giving its rows away).
+                    subject := @schema@.current_subject_id();
+                    IF subject IN (old_v, new_v) THEN
+                        RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
+                            USING ERRCODE = 'insufficient_privilege',
+                                  DETAIL = pg_catalog.format('A foreign key cascade renamed the key in column "%s" %s the subject''s own id.',
+                                                             col, CASE WHEN subject = new_v THEN 'to' ELSE 'from' END),
+                                  HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
+                    END IF;
+                END IF;
+                pending := pg_catalog.current_setting('idconv_portable.renamed', true);
+                IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
+                    pending := tag;
+                END IF;
+                PERFORM pg_catalog.set_config('idconv_portable.renamed', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text || ':' || old_v::pg_catalog.text || ':' || new_v::pg_catalog.text), true);
+                RAISE LOG 'idconv: foreign key cascade renamed "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                    USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, old_v, new_v,
+                                       pg_catalog.format('the referenced key renamed in %s (ON UPDATE CASCADE of "%s"), in a statement of role "%s"',
+                                                         pg_catalog.quote_ident((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = fk.confrelid)), fk.conname, acting),
+                                       NOT fk_action);
+                RETURN NEW;
+            END IF;
+        END IF;
+        IF NOT admin THEN
+            RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = CASE WHEN fk_action
+                                    THEN pg_catalog.format('A foreign key action changed column "%s"; only ON UPDATE CASCADE of a foreign key on that column alone, renaming the referenced key, keeps the owner.', col)
+                                    ELSE pg_catalog.format('Column "%s" is set from the authenticated subject when the row is inserted, and stays.', col) END,
+                      HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
+        END IF;
+        RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+            USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, old_v, new_v,
+                               pg_catalog.format('by role "%s" (a member of "%s")', acting, admin_role), NOT fk_action);
         RETURN NEW;
     END IF;
 
@@ -1010,7 +1131,8 @@ BEGIN
         -- The privileged path: an explicit owner stays; one other than the admin's own is logged.
         IF subject IS NULL OR subject <> new_v THEN
             RAISE LOG 'idconv: owner admin set "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
-                USING DETAIL = @schema@._idconv_override_detail(TG_RELID, NEW, subject, new_v, admin_role);
+                USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, subject, new_v,
+                                   pg_catalog.format('by role "%s" (a member of "%s")', acting, admin_role), NOT fk_action);
         END IF;
         RETURN NEW;
     END IF;
@@ -1032,7 +1154,7 @@ $$
 $s$,
 $s$
 COMMENT ON FUNCTION @schema@.stamp_subject() IS
-'Row trigger declared twice, with the owner column as argument: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE; AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged)'
+'Row trigger declared twice, with the owner column as argument and without WHEN: BEFORE INSERT OR UPDATE sets the column to current_subject_id() on INSERT and refuses changes on UPDATE, except where ON UPDATE CASCADE of a foreign key on the owner column alone renames the referenced key (logged; but not, for a subject that is no owner admin, onto or off its own id); AFTER INSERT OR UPDATE OR DELETE checks the stored rows (no later trigger changed the owner or moved the row to another partition). Members of idconv.owner_admin_role are exempt (logged); inside a foreign-key action the role the session runs as counts, not the table owner the action runs as'
 $s$,
 
 -- Prefix registry ---------------------------------------------------------------------------------

@@ -190,6 +190,26 @@ ROLLBACK;
 DROP TABLE lone;
 DROP FUNCTION lone_touch();
 
+-- A WHEN clause on the BEFORE trigger would let the rows it skips keep an owner the client chose:
+-- refused when it fires, and by the twin on every row.
+CREATE TABLE wnotes (id int PRIMARY KEY, owner_subject_id uuid, body text);
+CREATE TRIGGER wnotes_owner BEFORE INSERT OR UPDATE ON wnotes
+  FOR EACH ROW WHEN (NEW.owner_subject_id IS NULL) EXECUTE FUNCTION stamp_subject('owner_subject_id');
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"auth0|5f7c8ec7c33c6c004bbafe82"}', true) IS NOT NULL AS bob_signed_in;
+INSERT INTO wnotes (id, body) VALUES (1, 'bob''s');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+CREATE TRIGGER wnotes_owner_check AFTER INSERT OR UPDATE OR DELETE ON wnotes
+  FOR EACH ROW EXECUTE FUNCTION stamp_subject('owner_subject_id');
+BEGIN;
+SELECT set_config('request.jwt.claims', '{"sub":"auth0|5f7c8ec7c33c6c004bbafe82"}', true) IS NOT NULL AS bob_signed_in;
+INSERT INTO wnotes (id, owner_subject_id, body) VALUES (2, '0119f314-073c-5994-97d8-8033973455b7', 'planted for alice');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK;
+SELECT count(*) AS stored FROM wnotes;
+DROP TABLE wnotes;
+
 -- An owner column of a domain with a CHECK: the stamped value is checked against the domain.
 CREATE DOMAIN derived_subject AS uuid CHECK (uuid_version(VALUE) = 4);
 CREATE TABLE dnotes (id int PRIMARY KEY, owner_subject_id derived_subject);
