@@ -10,7 +10,7 @@ PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 SOURCES := $(shell grep '^src/.*\.cpp$$' $(dir $(firstword $(MAKEFILE_LIST)))src/sources.txt)
 OBJS = $(SOURCES:.cpp=.o)
 
-REGRESS = cuid2 cuid2_state uuid7 typeid prefixed_id distribution rules subject subject_settings claims ownership takeover registry registry_cache classify audit_owner slug deferred deferred_keys trigger_calls audit_refs catalog trusted
+REGRESS = cuid2 cuid2_state uuid7 typeid prefixed_id distribution rules subject subject_settings claims ownership takeover registry registry_cache classify audit_owner slug deferred deferred_keys trigger_calls audit_refs distribute_registry catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d) $(EXTENSION)-*.zip
 
