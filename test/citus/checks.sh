@@ -102,7 +102,10 @@ registries() {
   q "SELECT string_agg(result, ' / ' ORDER BY nodeid) FROM run_command_on_all_nodes(
        \$\$SELECT string_agg(entity || '=' || prefix, ',' ORDER BY entity) FROM id_prefixes\$\$)"
 }
-made=$(q "SELECT distribute_registry()") || fail "SELECT distribute_registry() on the coordinator"
+# With citus.enable_unsafe_triggers off in the calling session (the servers have it on): the
+# function turns it on for its own trigger.
+made=$(q "SET citus.enable_unsafe_triggers = off" "SELECT distribute_registry()") ||
+  fail "SELECT distribute_registry() on the coordinator, citus.enable_unsafe_triggers off in the session"
 expect "distribute_registry() on the coordinator made ${made:-nothing}, a reference table with a placement on each of the 3 nodes" \
   "3" "$(q "SELECT count(*) FROM citus_shards WHERE table_name = 'id_prefix_registry'::regclass")"
 expect "distribute_registry() copies the coordinator's registry to every node" \
