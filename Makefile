@@ -9,15 +9,15 @@ MODULE_big = idconv
 # The install script is built from src/sql/idconv.sql (src/sql/build.py); the upgrade scripts are
 # written by hand. Earlier releases' install scripts are not shipped: test/upgrade/run takes them
 # from git history.
-DATA = idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.3.0--0.4.0.sql idconv--0.1.0.control
-DATA_built = idconv--$(IDCONV_VERSION).sql
+DATA = idconv--0.1.0--0.2.0.sql idconv--0.2.0--0.3.0.sql idconv--0.1.0.control
+DATA_built = idconv--$(IDCONV_VERSION).sql idconv--0.3.0--0.4.0.sql
 PGFILEDESC = "idconv - ID conventions for PostgreSQL"
 
 # The module's sources: src/sources.txt, which CMakeLists.txt reads too.
 SOURCES := $(shell grep '^src/.*\.cpp$$' $(dir $(firstword $(MAKEFILE_LIST)))src/sources.txt)
 OBJS = $(SOURCES:.cpp=.o)
 
-REGRESS = cuid2 cuid2_state uuid7 typeid prefixed_id distribution rules subject subject_settings claims ownership takeover owner_cascade registry registry_cache classify audit_owner audit_foreign slug deferred deferred_keys trigger_calls audit_refs docs_patterns catalog trusted
+REGRESS = cuid2 cuid2_state uuid7 typeid prefixed_id distribution rules subject subject_settings claims ownership takeover owner_cascade registry registry_cache classify audit_owner audit_foreign slug deferred deferred_keys trigger_calls audit_refs distribute_registry docs_patterns catalog trusted
 REGRESS_OPTS = --load-extension=idconv
 EXTRA_CLEAN = build-pgxs.log installcheck.log $(OBJS:.o=.d) $(EXTENSION)-*.zip
 
@@ -59,6 +59,11 @@ dist:
 SQL_SOURCES = $(srcdir)/src/sql/idconv.sql $(srcdir)/src/sql/build.py $(srcdir)/idconv.control
 idconv--$(IDCONV_VERSION).sql: $(SQL_SOURCES)
 	python3 $(srcdir)/src/sql/build.py extension $(srcdir)/src/sql $(IDCONV_VERSION) >$@.tmp && mv $@.tmp $@
+
+# The current upgrade script, from its template in src/sql/ (new functions' text comes from the
+# source, written once there).
+idconv--%.sql: $(srcdir)/src/sql/idconv--%.sql $(SQL_SOURCES)
+	python3 $(srcdir)/src/sql/build.py upgrade $(srcdir)/src/sql $< >$@.tmp && mv $@.tmp $@
 
 # The portable edition is committed (users download the one file), and so is its Trusted Language
 # Extension form, portable/idconv-tle.sql: rebuild both after changing the source, and commit them;

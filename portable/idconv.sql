@@ -1209,8 +1209,16 @@ BEGIN
         RAISE EXCEPTION 'prefix "%" is already registered', holder.prefix
             USING ERRCODE = 'unique_violation', DETAIL = format('Entity "%s" holds it.', @schema@._idconv_shown(holder.entity));
     END IF;
-    INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
-    VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
+    -- After distribute_registry() on a Citus cluster: the reference table, whose trigger writes
+    -- every node's id_prefixes (the extension's register_target).
+    IF EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = pg_catalog.to_regclass('@schema@.id_prefix_registry')
+               AND t.tgfoid = pg_catalog.to_regprocedure('@schema@.id_prefixes_mirror()')) THEN
+        INSERT INTO @schema@.id_prefix_registry (entity, prefix, description, body)
+        VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
+    ELSE
+        INSERT INTO @schema@.id_prefixes (entity, prefix, description, body)
+        VALUES (register_prefix.entity, register_prefix.prefix, register_prefix.description, register_prefix.body);
+    END IF;
     RETURN prefix;
 END
 $$
@@ -1280,6 +1288,81 @@ $s$,
 $s$
 COMMENT ON FUNCTION @schema@.entity_of(text) IS
 'The entity whose registered prefix the id carries, for a prefixed CUID2 or a TypeID alike, or NULL'
+$s$,
+
+-- Citus: the registry on every node ---------------------------------------------------------------
+
+-- As the extension's, with the schema filled in: the portable edition is no extension to look up.
+$s$
+CREATE OR REPLACE FUNCTION @schema@.id_prefixes_mirror()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        DELETE FROM @schema@.id_prefixes WHERE entity = OLD.entity;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        DELETE FROM @schema@.id_prefixes WHERE entity = NEW.entity OR prefix = NEW.prefix;
+        INSERT INTO @schema@.id_prefixes (entity, prefix, description, created_at, body)
+        VALUES (NEW.entity, NEW.prefix, NEW.description, NEW.created_at, NEW.body);
+    END IF;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.id_prefixes_mirror() IS
+'Trigger on the reference table id_prefix_registry that distribute_registry() makes: writes each change into the id_prefixes of the node it fires on'
+$s$,
+
+$s$
+CREATE OR REPLACE FUNCTION @schema@.distribute_registry()
+RETURNS regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    unsafe_triggers text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'Citus is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'distribute_registry() makes register_prefix reach every node of a Citus cluster; on one server register_prefix needs no setup.';
+    END IF;
+    IF NOT citus_is_coordinator() THEN
+        RAISE EXCEPTION 'distribute_registry() must run on the Citus coordinator'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_dist_node WHERE groupid = 0) THEN
+        RAISE EXCEPTION 'the coordinator is not in the Citus metadata'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add it first: SELECT citus_set_coordinator_host(''<host>'', <port>);';
+    END IF;
+    IF to_regclass('@schema@.id_prefix_registry') IS NOT NULL THEN
+        RAISE EXCEPTION 'relation "id_prefix_registry" already exists in schema %', '@schema@'
+            USING ERRCODE = 'duplicate_table',
+                  HINT = 'distribute_registry() has run already, or a setup of idconv 0.3.0 made the table; drop that one (and its trigger function) and call distribute_registry() again.';
+    END IF;
+    CREATE TABLE @schema@.id_prefix_registry (LIKE @schema@.id_prefixes INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
+    COMMENT ON TABLE @schema@.id_prefix_registry IS
+    'idconv''s prefix registry on a Citus cluster (distribute_registry): a reference table whose trigger writes each change into every node''s id_prefixes; register_prefix writes here';
+    GRANT SELECT ON @schema@.id_prefix_registry TO PUBLIC;
+    unsafe_triggers := current_setting('citus.enable_unsafe_triggers');
+    PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    CREATE TRIGGER id_prefixes_mirror AFTER INSERT OR UPDATE OR DELETE ON @schema@.id_prefix_registry
+    FOR EACH ROW EXECUTE FUNCTION @schema@.id_prefixes_mirror();
+    PERFORM create_reference_table('@schema@.id_prefix_registry'::regclass);
+    PERFORM set_config('citus.enable_unsafe_triggers', unsafe_triggers, true);
+    INSERT INTO @schema@.id_prefix_registry SELECT * FROM @schema@.id_prefixes;
+    RETURN '@schema@.id_prefix_registry'::regclass;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@.distribute_registry() IS
+'On a Citus coordinator: makes the reference table id_prefix_registry from id_prefixes, with a copy on every node whose trigger keeps that node''s id_prefixes equal to it, so that register_prefix (which then writes it) reaches every node; an error without Citus'
 $s$,
 
 -- Classification and audits -----------------------------------------------------------------------

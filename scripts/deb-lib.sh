@@ -71,11 +71,56 @@ copy_clean_tree() {  # copy_clean_tree DIR
     git -C "$top" ls-files -z --cached --others --exclude-standard |
       tar -C "$top" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$1" -xf -
   else
-    tar -C "$top" --exclude=./dist --exclude='./build' --exclude='./build-*' \
+    # The built SQL scripts stay behind too (make builds them again from src/sql/).
+    local built=() t
+    for t in "$top"/src/sql/idconv--*--*.sql; do [ -e "$t" ] && built+=(--exclude="./${t##*/}"); done
+    tar -C "$top" "${built[@]}" --exclude=./dist --exclude='./build' --exclude='./build-*' \
         --exclude=node_modules --exclude=results --exclude='*.o' --exclude='*.so' --exclude='*.d' \
         --exclude='*.bc' --exclude='*.log' --exclude='./debian/postgresql-*-idconv' \
         --exclude="./idconv--$(sed -n "s/^default_version = '\(.*\)'$/\1/p" "$top/idconv.control").sql" \
         --exclude=./debian/.debhelper -cf - . |
       tar -C "$1" -xf -
   fi
+}
+
+# pg_virtualenv puts its cluster on 5432 unless PGPORT says otherwise, and a throwaway cluster of
+# another test (on the host, or in a chroot root: they share the loopback) may be there: pick a
+# port that nothing listens on.
+free_port() {
+  local p
+  for p in $(shuf -i 20000-60000 -n 100); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+# buildext_results LOG WHAT MAJOR...: one "ok"/"FAILED" line per pg_regress test of each major's
+# section ("### PostgreSQL NN installcheck ###") of a `pg_buildext installcheck` log, named
+# "deb NN: pg_regress TEST (WHAT)", and the diffs of a failed one. Status 1 when a test failed or
+# a major ran none.
+buildext_results() {
+  local log=$1 what=$2 v section results bad=0 result name
+  shift 2
+  for v in "$@"; do
+    # pg_regress prints "test NAME ... ok" up to 15 and TAP ("ok 1 - NAME", "not ok …") from 16.
+    section=$(awk -v v="$v" '/^### PostgreSQL [0-9]+ installcheck ###$/ { on = ($3 == v) } on' "$log")
+    results=$(sed -nE -e 's/^test ([^ ]+) +\.\.\. ok .*/ok \1/p' \
+                      -e 's/^test ([^ ]+) +\.\.\. (FAILED|failed).*/FAILED \1/p' \
+                      -e 's/^ok +[0-9]+ +[-+] +([^ ]+) .*/ok \1/p' \
+                      -e 's/^not ok +[0-9]+ +[-+] +([^ ]+) .*/FAILED \1/p' <<<"$section")
+    if [ -z "$results" ]; then
+      echo "$section" | tail -n 40
+      fail "deb $v: pg_regress ($what): no test ran"
+      bad=1
+      continue
+    fi
+    while read -r result name; do
+      if [ "$result" = ok ]; then pass "deb $v: pg_regress $name ($what)"; else fail "deb $v: pg_regress $name ($what)"; fi
+    done <<<"$results"
+    if grep -q '^FAILED' <<<"$results"; then
+      bad=1
+      sed -n '/^\*\*\*\* .*regression.diffs/,$p' <<<"$section" | head -n 80
+    fi
+  done
+  return "$bad"
 }

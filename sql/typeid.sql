@@ -2,6 +2,12 @@
 -- Every case of the TypeID specification 0.3.0's valid.yml and invalid.yml, from
 -- test/unit/vectors/typeid.tsv (written by test/unit/vectors/make-typeid-cases.py).
 CREATE TEMP TABLE spec (verdict text, name text, typeid text, prefix text, uuid text);
+-- The path is the source tree's, where psql may not run: pg_buildext runs pg_regress in build-NN/.
+-- pg_regress names the tree (its --inputdir) in PG_ABS_SRCDIR.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\if :{?abs_srcdir}
+\cd :abs_srcdir
+\endif
 \copy spec FROM 'test/unit/vectors/typeid.tsv' WITH (FORMAT text, HEADER true)
 SELECT verdict, count(*) FROM spec GROUP BY verdict ORDER BY verdict;
 

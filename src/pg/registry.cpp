@@ -188,6 +188,28 @@ const Entry* find(const Entry* sorted, const Entry& key, int (*compare)(const vo
 
 char* cstring_of(std::string_view s) { return pnstrdup(s.data(), s.size()); }
 
+// The table register_prefix writes, inside SPI. After distribute_registry() on a Citus cluster it
+// is the reference table id_prefix_registry beside id_prefixes: Citus writes every node's copy in
+// one distributed transaction, and the mirror trigger on each copy writes that node's own
+// id_prefixes, which the workers read when an INSERT ... SELECT makes ids there. Recognised by
+// that trigger, so that a user's table of the same name is never written.
+char* register_target(Oid schema, char* registry) {
+    Datum args[1] = {ObjectIdGetDatum(schema)};
+    Oid types[1] = {OIDOID};
+    if (SPI_execute_with_args("SELECT pg_catalog.quote_ident(c.relname) FROM pg_catalog.pg_class c "
+                              "JOIN pg_catalog.pg_trigger t ON t.tgrelid OPERATOR(pg_catalog.=) c.oid "
+                              "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid "
+                              "WHERE c.relnamespace OPERATOR(pg_catalog.=) $1 "
+                              "AND c.relname OPERATOR(pg_catalog.=) 'id_prefix_registry' "
+                              "AND p.pronamespace OPERATOR(pg_catalog.=) $1 "
+                              "AND p.proname OPERATOR(pg_catalog.=) 'id_prefixes_mirror' LIMIT 1",
+                              1, types, args, nullptr, true, 0) != SPI_OK_SELECT) {
+        elog(ERROR, "could not look for id_prefix_registry");
+    }
+    if (SPI_processed == 0) return registry;
+    return quote_qualified_identifier(get_namespace_name(schema), "id_prefix_registry");
+}
+
 }  // namespace
 
 constexpr int kMaxEntityBytes = 63;
@@ -252,6 +274,7 @@ Datum register_prefix(PG_FUNCTION_ARGS) {
                         errmsg("prefix \"%s\" is already registered", holder_prefix),
                         errdetail("Entity \"%s\" holds it.", shown(holder_entity))));
     }
+    table = register_target(extension_schema(), table);
     // The column's default for 'cuid2', which is also all a 0.2.0 table (no body column) holds.
     const bool typeid_body = body == "typeid";
     const char* insert = typeid_body ? "INSERT INTO %s (entity, prefix, description, body) VALUES ($1, $2, $3, $4)"

@@ -123,6 +123,51 @@ def portable_body(obj):
     return obj.get("body")
 
 
+def extension_comment(obj):
+    """COMMENT ON FUNCTION for the extension."""
+    lines = [f"COMMENT ON FUNCTION {unqualified(argument_types(obj['name']))} IS"] + obj["comment"][1]
+    lines[-1] += ";"
+    return lines
+
+
+def extension_function(obj):
+    """CREATE FUNCTION and its COMMENT, as the extension's install script has them."""
+    language, lines = extension_body(obj)
+    head = [f"CREATE FUNCTION {obj['name']}", f"RETURNS {obj['returns'][0]}"]
+    markings = obj["markings"][0]
+    if language.split()[0] == "C":
+        symbol = language.split()[1]
+        out = head + [f"AS 'MODULE_PATHNAME', '{symbol}'", f"LANGUAGE {' '.join(filter(None, ['C', markings]))};"]
+    else:
+        out = head + [" ".join(filter(None, ["LANGUAGE", language, markings]))] + unqualified("\n".join(lines)).split("\n")
+        out[-1] += ";"
+    return out + [""] + extension_comment(obj)
+
+
+def build_upgrade(items, template_path):
+    """An upgrade script from its hand-written template in src/sql/: a line `--% create NAME`
+    becomes the install script's CREATE FUNCTION and COMMENT of function NAME, `--% comment NAME`
+    its COMMENT alone, so that a new function's text is written once, in idconv.sql."""
+    functions = {}
+    for obj in items:
+        if obj["kind"] == "function" and extension_body(obj) is not None:
+            functions[obj["name"].split("(")[0].strip()] = obj
+    out = []
+    with open(template_path, encoding="utf-8") as f:
+        for number, line in enumerate(f.read().split("\n"), 1):
+            words = line.split()
+            if len(words) == 3 and words[0] == "--%" and words[1] in ("create", "comment"):
+                obj = functions.get(words[2]) or fail(f"{template_path}:{number}: no function {words[2]} in idconv.sql")
+                out += extension_function(obj) if words[1] == "create" else extension_comment(obj)
+            elif line.startswith("--%"):
+                fail(f"{template_path}:{number}: unknown directive {line!r}")
+            else:
+                out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
 def build_extension(items, version):
     out = [f"-- idconv {version}", '\\echo Use "CREATE EXTENSION idconv" to load this file. \\quit', ""]
     for obj in items:
@@ -142,20 +187,9 @@ def build_extension(items, version):
             out += [f"COMMENT ON TABLE {obj['name']} IS"] + obj["comment"][1]
             out[-1] += ";"
         elif kind == "function":
-            body = extension_body(obj)
-            if body is None:
+            if extension_body(obj) is None:
                 continue  # the portable edition's own
-            language, lines = body
-            head = [f"CREATE FUNCTION {obj['name']}", f"RETURNS {obj['returns'][0]}"]
-            markings = obj["markings"][0]
-            if language.split()[0] == "C":
-                symbol = language.split()[1]
-                out += head + [f"AS 'MODULE_PATHNAME', '{symbol}'", f"LANGUAGE {' '.join(filter(None, ['C', markings]))};"]
-            else:
-                out += head + [" ".join(filter(None, ["LANGUAGE", language, markings]))] + unqualified("\n".join(lines)).split("\n")
-                out[-1] += ";"
-            out += ["", f"COMMENT ON FUNCTION {unqualified(argument_types(obj['name']))} IS"] + obj["comment"][1]
-            out[-1] += ";"
+            out += extension_function(obj)
             out.append("")
     while out and not out[-1]:
         out.pop()
@@ -239,12 +273,14 @@ def build_portable(items, frame_path, inc_path, version):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("extension", "portable"):
-        fail("usage: build.py extension|portable SRC_DIR VERSION")
+    if len(sys.argv) != 4 or sys.argv[1] not in ("extension", "portable", "upgrade"):
+        fail("usage: build.py extension|portable SRC_DIR VERSION, or build.py upgrade SRC_DIR TEMPLATE")
     edition, src, version = sys.argv[1:]
     path = os.path.join(src, "idconv.sql")
     items = objects(parse(path), path)
-    if edition == "extension":
+    if edition == "upgrade":
+        text = build_upgrade(items, version)
+    elif edition == "extension":
         text = build_extension(items, version)
     else:
         text = build_portable(items, os.path.join(src, "portable.sql"),

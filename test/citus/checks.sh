@@ -92,23 +92,32 @@ case $err in
 esac
 expect "… while INSERT … VALUES through the coordinator used it" \
   "2" "$(q "SELECT count(*) FROM orders WHERE id LIKE 'ord\_%'")"
-q "DROP TABLE orders" "DELETE FROM id_prefixes WHERE entity = 'order'" >/dev/null
+q "DROP TABLE orders" >/dev/null
 
-# The design: a reference table holds the registry; a row trigger on it, which Citus creates on
-# every placement (every node, the coordinator included), mirrors each change into that node's
-# id_prefixes in the same distributed transaction.
-psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$cport" -U postgres -f "$here/registry.sql" >/dev/null ||
-  fail "test/citus/registry.sql"
-expect "the registry is a reference table with a placement on each of the 3 nodes" \
-  "3" "$(q "SELECT count(*) FROM citus_shards WHERE table_name = 'id_prefix_registry'::regclass")"
-q "INSERT INTO id_prefix_registry (entity, prefix, description) VALUES ('ticket', 'tkt', 'support tickets'), ('order', 'ord', NULL)" >/dev/null ||
-  fail "register through id_prefix_registry"
+# The shipped setup: distribute_registry() makes id_prefix_registry, a reference table (a copy on
+# every node, the coordinator included) whose trigger, on each copy, mirrors each change into that
+# node's id_prefixes in the same distributed transaction; register_prefix then writes it. The
+# coordinator's registry ('order', registered above) becomes every node's.
 registries() {
   q "SELECT string_agg(result, ' / ' ORDER BY nodeid) FROM run_command_on_all_nodes(
        \$\$SELECT string_agg(entity || '=' || prefix, ',' ORDER BY entity) FROM id_prefixes\$\$)"
 }
-expect "a row inserted on the coordinator is in id_prefixes on every node" \
+# With citus.enable_unsafe_triggers off in the calling session (the servers have it on): the
+# function turns it on for its own trigger.
+made=$(q "SET citus.enable_unsafe_triggers = off" "SELECT distribute_registry()") ||
+  fail "SELECT distribute_registry() on the coordinator, citus.enable_unsafe_triggers off in the session"
+expect "distribute_registry() on the coordinator made ${made:-nothing}, a reference table with a placement on each of the 3 nodes" \
+  "3" "$(q "SELECT count(*) FROM citus_shards WHERE table_name = 'id_prefix_registry'::regclass")"
+expect "distribute_registry() copies the coordinator's registry to every node" \
+  "order=ord / order=ord / order=ord" "$(registries)"
+q "SELECT register_prefix('ticket', 'tkt', 'support tickets')" >/dev/null || fail "register_prefix('ticket', 'tkt') on the coordinator"
+expect "register_prefix on the coordinator reaches id_prefixes on every node" \
   "order=ord,ticket=tkt / order=ord,ticket=tkt / order=ord,ticket=tkt" "$(registries)"
+err=$(qerr coord '\set VERBOSITY verbose' "SELECT distribute_registry()")
+note "distribute_registry() again: $(echo "$err" | grep -m1 ERROR)"
+expect "distribute_registry() a second time: 42P07, every node's registry as it was" \
+  "1|order=ord,ticket=tkt / order=ord,ticket=tkt / order=ord,ticket=tkt" \
+  "$(grep -c 'ERROR:  42P07: relation "id_prefix_registry" already exists' <<<"$err")|$(registries)"
 q "CREATE TABLE tickets (
        id    text PRIMARY KEY DEFAULT generate_id_for('ticket'),
        k     bigint NOT NULL,
@@ -166,8 +175,7 @@ expect "after the change every node's id_prefixes agrees" \
 q "DELETE FROM id_prefix_registry WHERE entity = 'order'" >/dev/null
 expect "a row deleted on the coordinator is gone from every node" \
   "ticket=tck / ticket=tck / ticket=tck" "$(registries)"
-err=$(qerr coord "BEGIN" "INSERT INTO id_prefix_registry (entity, prefix) VALUES ('invoice', 'inv')" \
-  "INSERT INTO id_prefix_registry (entity, prefix) VALUES ('bill', 'inv')" "COMMIT")
+err=$(qerr coord "BEGIN" "SELECT register_prefix('invoice', 'inv')" "SELECT register_prefix('bill', 'inv')" "COMMIT")
 expect "a registry write that fails leaves every node as it was" \
   "ticket=tck / ticket=tck / ticket=tck" "$(registries)"
 

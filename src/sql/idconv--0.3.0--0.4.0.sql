@@ -1,0 +1,13 @@
+-- idconv 0.3.0 -> 0.4.0
+\echo Use "ALTER EXTENSION idconv UPDATE TO '0.4.0'" to load this file. \quit
+
+-- Built by `make` from src/sql/idconv--0.3.0--0.4.0.sql (src/sql/build.py upgrade): there, each
+-- `--% create NAME` line becomes the install script's CREATE FUNCTION and COMMENT of NAME, each
+-- `--% comment NAME` its COMMENT alone; every other line is copied as it is.
+
+-- stamp_subject: WHEN refused on the BEFORE trigger, foreign-key actions (issue 21, items 4-6).
+--% comment stamp_subject
+
+-- Citus: the registry on every node (distribute_registry).
+--% create id_prefixes_mirror
+--% create distribute_registry
