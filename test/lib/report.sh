@@ -51,6 +51,31 @@ count_lines() {
   skipped=$((skipped + counted_skipped))
 }
 
+# count_pg_regress LOG: adds the tests of a pg_regress log in PostgreSQL 15's form ("test NAME ...
+# ok" or "... FAILED") to the counts; sets counted_ok and counted_bad.
+count_pg_regress() {
+  counted_ok=$(grep -cE '^test .*\.\.\. ok' "$1")
+  counted_bad=$(grep -cE '^test .*\.\.\. (FAILED|failed)' "$1")
+  passed=$((passed + counted_ok))
+  failed=$((failed + counted_bad))
+}
+
+# count_tap LOG NAME: adds the tests of node's test runner (its TAP summary, "# pass N" and "# fail
+# N") to the counts; a log without the summary is one failure. Prints the log when a test failed.
+# Sets counted_ok and counted_bad.
+count_tap() {
+  counted_ok=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$1")
+  counted_bad=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$1")
+  if [ -z "$counted_ok" ] || [ -z "$counted_bad" ]; then
+    cat "$1"
+    fail "$2: the node test runner printed no summary"
+    return 1
+  fi
+  passed=$((passed + counted_ok))
+  failed=$((failed + counted_bad))
+  if [ "$counted_bad" -ne 0 ]; then cat "$1"; return 1; fi
+}
+
 # counted NAME COMMAND...: runs a suite that reports with these lines, shows its output and counts
 # its tests. A suite that exits non-zero without a FAILED line, or reports no test at all, is one
 # failure more (it broke before its tests could say so). Prints the suite's numbers and time.
