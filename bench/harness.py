@@ -79,6 +79,28 @@ def summary(ms):
     return {"median": statistics.median(ms), "min": min(ms), "max": max(ms)}
 
 
+def names_table(rows):
+    """SQL for table names: ROWS subject names in the shapes identity providers send (numeric ids,
+    auth0|..., e-mail addresses, google-oauth2|..., UUIDs), shared by every benchmark of the
+    subject functions so that their figures are on the same input."""
+    return f"""CREATE TABLE names AS SELECT CASE g % 5
+            WHEN 0 THEN (100000000000000000 + g)::text
+            WHEN 1 THEN 'auth0|' || substr(md5(g::text), 1, 24)
+            WHEN 2 THEN 'User ' || g || '@Example.com'
+            WHEN 3 THEN 'google-oauth2|' || (100000000000000000000 + g)::text
+            ELSE md5(g::text)::uuid::text END AS name
+          FROM generate_series(1, {rows}) g;"""
+
+
+def write_results(name, lines):
+    """Writes bench/results/NAME.md, drops the benchmark database, and returns the file's path."""
+    md = os.path.join(HERE, "results", f"{name}.md")
+    with open(md, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    psql(f"DROP DATABASE IF EXISTS {DB};", db="postgres")
+    return md
+
+
 # ---- setup ------------------------------------------------------------------------------------
 
 def setup():
@@ -90,13 +112,7 @@ def setup():
         CREATE TABLE ids AS SELECT generate_prefixed_id('usr') AS id FROM generate_series(1, {ROWS});
         CREATE TABLE typeids AS SELECT generate_typeid('user') AS id FROM generate_series(1, {ROWS});
         CREATE TABLE uuid_texts AS SELECT gen_random_uuid()::text AS t FROM generate_series(1, {ROWS});
-        CREATE TABLE names AS SELECT CASE g % 5
-            WHEN 0 THEN (100000000000000000 + g)::text
-            WHEN 1 THEN 'auth0|' || substr(md5(g::text), 1, 24)
-            WHEN 2 THEN 'User ' || g || '@Example.com'
-            WHEN 3 THEN 'google-oauth2|' || (100000000000000000000 + g)::text
-            ELSE md5(g::text)::uuid::text END AS name
-          FROM generate_series(1, {ROWS}) g;
+        {names_table(ROWS)}
         VACUUM ANALYZE ids; VACUUM ANALYZE names; VACUUM ANALYZE typeids; VACUUM ANALYZE uuid_texts;
     """)
     psql(open(os.path.join(HERE, "plpgsql_cuid2.sql")).read())
@@ -379,10 +395,7 @@ def main():
             "## Core micro-benchmarks (Google Benchmark, Release, median ns)", "", "| benchmark | ns |", "|---|---:|"]
     for name, ns in micro.items():
         out.append(f"| `{name}` | {fmt_ns(ns)} |")
-    md = os.path.join(HERE, "results", f"{stamp}.md")
-    with open(md, "w") as f:
-        f.write("\n".join(out) + "\n")
-    psql(f"DROP DATABASE IF EXISTS {DB};", db="postgres")
+    md = write_results(stamp, out)
     print("\n".join(out[out.index("## Goals"):out.index("## Goals") + 4 + len(checks)]))
     print(f"wrote {md} and {png}")
 

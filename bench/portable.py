@@ -9,7 +9,6 @@ scan of the input rows (the "floor" row shows it). Time is the backend's time on
 other work, wall time adds the waits for a CPU, and more of them to longer queries.
 Writes bench/results/<date>-portable.md.
 """
-import statistics
 import datetime
 import os
 import sys
@@ -35,13 +34,7 @@ def setup():
         CREATE TABLE tids AS SELECT generate_typeid('user') AS tid, uuid_generate_v7() AS u FROM generate_series(1, {ROWS});
         VACUUM ANALYZE tids;
         CREATE TABLE ids AS SELECT generate_prefixed_id('usr') AS id FROM generate_series(1, {ROWS});
-        CREATE TABLE names AS SELECT CASE g % 5
-            WHEN 0 THEN (100000000000000000 + g)::text
-            WHEN 1 THEN 'auth0|' || substr(md5(g::text), 1, 24)
-            WHEN 2 THEN 'User ' || g || '@Example.com'
-            WHEN 3 THEN 'google-oauth2|' || (100000000000000000000 + g)::text
-            ELSE md5(g::text)::uuid::text END AS name
-          FROM generate_series(1, {ROWS}) g;
+        {harness.names_table(ROWS)}
         -- Each validator also on the texts it is made for, which it reads to the end: CUID2s, slugs
         -- and prefixes (ids, above, are rejected at their "_" by all but is_prefixed_id).
         CREATE TABLE cuid2s AS SELECT generate_cuid2() AS id FROM generate_series(1, {ROWS});
@@ -191,10 +184,7 @@ def main():
               "PL/pgSQL CUID2 (bench/plpgsql_cuid2.sql)",
               "p:generate_prefixed_id('usr') (same rows)"):
         out.append(f"| `{k}` | {harness.fmt_ns(med[k])} |")
-    md = os.path.join(harness.HERE, "results", f"{stamp}-portable.md")
-    with open(md, "w") as f:
-        f.write("\n".join(out) + "\n")
-    harness.psql(f"DROP DATABASE IF EXISTS {DB};", db="postgres")
+    md = harness.write_results(f"{stamp}-portable", out)
     print("\n".join(out))
     print(f"wrote {md}")
 

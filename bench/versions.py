@@ -77,10 +77,7 @@ def main():
         less = "" if name == FLOOR else harness.fmt_ns(s["median"] - med[FLOOR])
         out.append(f"| `{name}` | {harness.fmt_ns(s['median'])} | "
                    f"{harness.fmt_ns(s['min'])}–{harness.fmt_ns(s['max'])} | {less} |")
-    md = os.path.join(harness.HERE, "results", f"{stamp}-pg{major}.md")
-    with open(md, "w") as f:
-        f.write("\n".join(out) + "\n")
-    harness.psql(f"DROP DATABASE IF EXISTS {harness.DB};", db="postgres")
+    md = harness.write_results(f"{stamp}-pg{major}", out)
     print("\n".join(out))
     print(f"wrote {md}")
 

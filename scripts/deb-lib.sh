@@ -2,13 +2,7 @@
 # with $me set to the script's name): result lines, apt, and a clean copy of the sources.
 top=$(pwd)
 
-failed=0
-pass() { echo "ok      $1"; }
-fail() { failed=$((failed + 1)); echo "FAILED  $1"; }
-finish() {
-  [ "$failed" -eq 0 ]
-  exit
-}
+. test/lib/report.sh
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "$me: run as root (it installs packages with apt-get)" >&2

@@ -1,32 +1,13 @@
 # Shared by the scripts in test/cluster/ (sourced, not run). Each script runs against the server
 # that PGHOST, PGPORT, PGUSER... name (scripts/test-in-cluster runs them inside pg_virtualenv),
-# and reports each of its tests on one line, "ok      NAME" or "FAILED  NAME", which
-# scripts/test-in-cluster counts. A script exits non-zero when one of its tests failed.
+# and reports each of its tests with test/lib/report.sh (pass, fail, skip, check, expect, note):
+# one line per test, "ok      NAME" or "FAILED  NAME", which scripts/test-in-cluster counts. A
+# script exits non-zero when one of its tests failed (finish_script).
 
 set -uo pipefail
 
 cluster_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-cluster_failed=0
-
-pass() { echo "ok      $1"; }
-fail() { cluster_failed=$((cluster_failed + 1)); echo "FAILED  $1"; }
-# check NAME COMMAND...: one test that passes when COMMAND succeeds.
-check() {
-  local name=$1; shift
-  if "$@"; then pass "$name"; else fail "$name"; fi
-}
-# expect NAME EXPECTED ACTUAL: one test that passes when the two strings are equal.
-expect() {
-  if [ "$2" = "$3" ]; then
-    pass "$1"
-  else
-    echo "   expected: $2"
-    echo "   actual:   $3"
-    fail "$1"
-  fi
-}
-# note TEXT: an indented information line (not a test).
-note() { echo "   $*"; }
+. "$cluster_dir/../lib/report.sh"
 
 # q DB SQL...: run each SQL with psql, print the result rows unaligned (fields separated by |).
 q() {
@@ -86,10 +67,7 @@ drop_db() {
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 
-finish_script() {
-  [ "$cluster_failed" -eq 0 ]
-  exit
-}
+finish_script() { finish; }
 
 # wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (status 0) or SECONDS have
 # passed (status 1). Every wait of the cluster tests goes through it, so a slow machine only makes
