@@ -1,7 +1,7 @@
 # Shared by the scripts in test/cluster/ (sourced, not run). Each script runs against the server
-# that PGHOST, PGPORT, PGUSER... name (scripts/test-in-cluster runs them inside pg_virtualenv),
+# that PGHOST, PGPORT, PGUSER... name (test/in-cluster runs them inside pg_virtualenv),
 # and reports each of its tests with test/lib/report.sh (pass, fail, skip, check, expect, note):
-# one line per test, "ok      NAME" or "FAILED  NAME", which scripts/test-in-cluster counts. A
+# one line per test, "ok      NAME" or "FAILED  NAME", which test/in-cluster counts. A
 # script exits non-zero when one of its tests failed (finish_script).
 
 set -uo pipefail
