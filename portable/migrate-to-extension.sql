@@ -54,7 +54,8 @@ BEGIN
            'uuid_version', 'current_subject_id', 'stamp_subject', 'register_prefix', 'generate_id_for',
            'entity_of', 'id_kind', 'audit_id_column', 'audit_subject_references', 'is_slug', 'slugify',
            'require_filled_at_commit', 'uuid_generate_v7', 'uuid_v7_to_timestamptz', 'uuid_timestamptz_to_v7',
-           'generate_typeid', 'is_typeid', 'typeid_to_uuid', 'uuid_to_typeid', 'typeid_prefix'));
+           'generate_typeid', 'is_typeid', 'typeid_to_uuid', 'uuid_to_typeid', 'typeid_prefix',
+           'distribute_registry', 'id_prefixes_mirror'));
     FOR r IN SELECT oid::regprocedure AS fn FROM pg_proc WHERE oid = ANY (portable_functions) LOOP
         EXECUTE format('ALTER FUNCTION %s SET SCHEMA %I', r.fn, old);
     END LOOP;
