@@ -958,6 +958,14 @@ BEGIN
     END IF;
     IF admin_role <> '' THEN
         admin := EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = admin_role AND pg_catalog.pg_has_role(acting, r.oid, 'USAGE'));
+        -- 18 runs an AFTER trigger as the role that queued its event: the AFTER twin of a row a
+        -- referential action wrote runs as the table's owner, at depth 1, and cannot tell. There
+        -- the role the session runs as must be an owner admin too (as the extension's twin).
+        IF admin AND TG_WHEN = 'AFTER' AND pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 180000 THEN
+            admin := EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = admin_role
+                             AND pg_catalog.pg_has_role(CASE WHEN pg_catalog.current_setting('role') = 'none' THEN session_user
+                                                             ELSE pg_catalog.current_setting('role')::pg_catalog.name END, r.oid, 'USAGE'));
+        END IF;
     END IF;
     -- The statement: the notes below are for the rows of this client statement, at any trigger
     -- depth (a referential action's AFTER row events fire at the depth of the statement's own).

@@ -37,6 +37,11 @@ extern "C" {
 #define IDCONV_MODULE_MAGIC(module_name) PG_MODULE_MAGIC
 #endif
 
+// 18 runs an AFTER trigger as the role that queued its event (before 18: the role current when it
+// fires). A referential action queues its events as the referencing table's owner, so on 18 the
+// AFTER triggers of a cascade's rows run as that owner, outside the action's security context.
+constexpr bool kAfterTriggersRunAsQueuingRole = PG_VERSION_NUM >= 180000;
+
 namespace idconv::pg {
 
 // The local id of this backend's top-level transaction: 17 moved it into PGPROC's vxid.

@@ -68,6 +68,18 @@ bool is_owner_admin() {
     return OidIsValid(role) && has_privs_of_role(acting_role(), role);
 }
 
+// The AFTER twin's admin test. Where AFTER triggers run as the role that queued the event (18 and
+// later), the twin of a row a referential action wrote runs as the table's owner, and nothing
+// tells it that an action wrote the row: there the role the session runs as must be an owner
+// admin too. (An admin's SECURITY DEFINER tool is then exempt only for a session role that is an
+// admin as well: stricter, never looser.)
+bool is_owner_admin_after() {
+    if (!is_owner_admin()) return false;
+    if (!kAfterTriggersRunAsQueuingRole) return true;
+    const Oid role = get_role_oid(owner_admin_role_setting, true);
+    return OidIsValid(role) && has_privs_of_role(GetOuterUserId(), role);
+}
+
 const char* uuid_text(bool isnull, Datum value) {
     return isnull ? "null" : DatumGetCString(DirectFunctionCall1(uuid_out, value));
 }
@@ -429,7 +441,7 @@ void check_stored_row(FunctionCallInfo fcinfo) {
     // The twin sees every row, also those a WHEN clause keeps from the BEFORE trigger.
     if (before_trigger_with_when(rel, trigger, fcinfo->flinfo->fn_oid)) refuse_before_when();
     const int attnum = owner_column(rel, trigger);
-    if (is_owner_admin()) return;
+    if (is_owner_admin_after()) return;
     const char* column = trigger->tgargs[0];
     TupleDesc desc = RelationGetDescr(rel);
     if (TRIGGER_FIRED_BY_DELETE(event)) {
