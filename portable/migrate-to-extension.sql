@@ -39,7 +39,13 @@ BEGIN
         FOR r IN SELECT o.type, o.identity
                  FROM pg_depend d, pg_identify_object(d.classid, d.objid, d.objsubid) o
                  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
-                   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'idconv') LOOP
+                   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'idconv')
+                   -- A table's row type and an array type leave with their table and element
+                   -- type (PostgreSQL 17 records them as members too, and refuses to drop them
+                   -- alone).
+                   AND NOT (d.classid = 'pg_type'::regclass
+                            AND EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = d.objid
+                                        AND (t.typcategory = 'A' OR t.typrelid <> 0))) LOOP
             EXECUTE format('ALTER EXTENSION idconv DROP %s %s', r.type, r.identity);
         END LOOP;
         DROP EXTENSION idconv;

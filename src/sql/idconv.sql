@@ -468,6 +468,16 @@ BEGIN
         IF pg_catalog.json_typeof(j) OPERATOR(pg_catalog.<>) 'object' THEN
             RAISE EXCEPTION 'request.jwt.claims is not a JSON object' USING ERRCODE = 'invalid_text_representation';
         END IF;
+        -- Reading a member decodes the object's \u escapes. In an SQL_ASCII database one of a
+        -- character past ASCII is PostgreSQL's 0A000 before 17 and its 22P05 from 17 on; the
+        -- extension's is 0A000. (Checked only there: the block costs a subtransaction.)
+        IF pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'SQL_ASCII' THEN
+            BEGIN
+                PERFORM pg_catalog.json_typeof(j OPERATOR(pg_catalog.->) 'sub');
+            EXCEPTION WHEN untranslatable_character OR feature_not_supported THEN
+                RAISE EXCEPTION 'conversion between UTF8 and SQL_ASCII is not supported' USING ERRCODE = 'feature_not_supported';
+            END;
+        END IF;
         CASE pg_catalog.json_typeof(j OPERATOR(pg_catalog.->) 'sub')
             WHEN 'string' THEN
                 sub := j OPERATOR(pg_catalog.->>) 'sub';
