@@ -333,18 +333,52 @@ SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum),
  WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
 $$;
 
+-- After a lock timeout or deadlock: sleep 50-250 ms at random, or after 40 tries give up with
+-- 55P03, marking the run (if any) failed so that a second CALL resumes it.
+CREATE OR REPLACE PROCEDURE @schema@._adopt_backoff(rid bigint, INOUT tries int, lt text, what text)
+LANGUAGE plpgsql AS
+$$
+BEGIN
+    tries := tries + 1;
+    IF tries >= 40 THEN
+        IF rid IS NOT NULL THEN
+            UPDATE @schema@.id_adopt_runs r SET state = 'failed', updated_at = pg_catalog.clock_timestamp() WHERE r.run_id = rid;
+            COMMIT;
+        END IF;
+        RAISE EXCEPTION 'rekey: gave up after % lock timeouts of % %', tries, lt, what
+            USING ERRCODE = 'lock_not_available',
+                  HINT = CASE WHEN rid IS NULL THEN 'Nothing changed; CALL again later.'
+                              ELSE 'The run is kept: CALL again with the same arguments to resume.' END;
+    END IF;
+    PERFORM pg_catalog.pg_sleep(0.05 + pg_catalog.random() * 0.2);
+END
+$$;
+
 CREATE OR REPLACE PROCEDURE @schema@.rekey(tbl regclass, old_key text, new_key text,
                                            lock_timeout interval DEFAULT '500ms',
-                                           batch_size int DEFAULT 2000,
+                                           batch_size int DEFAULT 500,
                                            dry_run boolean DEFAULT false,
                                            key_column name DEFAULT NULL)
+LANGUAGE plpgsql AS
+$$
+BEGIN
+    PERFORM @schema@._adopt_refuse_transaction_block('rekey');
+    CALL @schema@._rekey_run(tbl, old_key, new_key, lock_timeout, batch_size, dry_run, key_column, NULL);
+END
+$$;
+
+-- rekey's body, also called by rekey_all (whose later transactions would fail rekey's 25001 test:
+-- inside a procedure, a transaction after COMMIT starts later than the CALL statement).
+-- parent_run: the rekey_all run this move belongs to (part of the run's arguments).
+CREATE OR REPLACE PROCEDURE @schema@._rekey_run(tbl regclass, old_key text, new_key text,
+                                                lock_timeout interval, batch_size int,
+                                                dry_run boolean, key_column name, parent_run bigint)
 LANGUAGE plpgsql AS
 $$
 DECLARE
     v_old constant text := old_key;
     v_new constant text := new_key;
     lt constant text := (extract(epoch FROM lock_timeout) * 1000)::bigint::text || 'ms';
-    max_tries constant int := 40;
     keyatt smallint;
     parked smallint[];
     cols record;
@@ -366,7 +400,6 @@ DECLARE
     left_over bigint;
     err text;
 BEGIN
-    PERFORM @schema@._adopt_refuse_transaction_block('rekey');
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     IF v_old IS NULL OR v_new IS NULL OR batch_size IS NULL OR batch_size < 1 OR lock_timeout IS NULL OR lock_timeout <= '0'::interval THEN
         RAISE EXCEPTION 'rekey: old_key, new_key, a positive batch_size and lock_timeout are required'
@@ -376,7 +409,8 @@ BEGIN
     parked := @schema@._rekey_parked(tbl, keyatt);
     cols := @schema@._rekey_columns(tbl, keyatt, parked);
     args := jsonb_build_object('relation', tbl::text, 'relid', tbl::oid, 'key_column', trim(both '"' from cols.keyname),
-                               'old_key', v_old, 'new_key', v_new);
+                               'old_key', v_old, 'new_key', v_new)
+            || CASE WHEN parent_run IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parent_run', parent_run) END;
     SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.procedure = 'rekey' AND r.arguments = args;
     IF FOUND AND run.state = 'done' THEN
         RAISE NOTICE 'rekey: % already moved from % to % (run %)', tbl, v_old, v_new, run.run_id;
@@ -449,12 +483,7 @@ BEGIN
             END;
             COMMIT;
             EXIT WHEN ok;
-            tries := tries + 1;
-            IF tries >= max_tries THEN
-                RAISE EXCEPTION 'rekey: gave up after % lock timeouts of % copying the row', tries, lt
-                    USING ERRCODE = 'lock_not_available', HINT = 'Nothing changed; CALL again later.';
-            END IF;
-            PERFORM pg_sleep(0.05 + random() * 0.2);
+            CALL @schema@._adopt_backoff(NULL, tries, lt, 'copying the row');
         END LOOP;
         SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.run_id = rid;
     ELSE
@@ -492,14 +521,7 @@ BEGIN
                     END;
                     COMMIT;
                     EXIT WHEN ok;
-                    tries := tries + 1;
-                    IF tries >= max_tries THEN
-                        UPDATE @schema@.id_adopt_runs r SET state = 'failed', updated_at = clock_timestamp() WHERE r.run_id = rid;
-                        COMMIT;
-                        RAISE EXCEPTION 'rekey: gave up after % lock timeouts of % moving %', tries, lt, p ->> 'label'
-                            USING ERRCODE = 'lock_not_available', HINT = 'The run is kept: CALL rekey again with the same arguments to resume.';
-                    END IF;
-                    PERFORM pg_sleep(0.05 + random() * 0.2);
+                    CALL @schema@._adopt_backoff(rid, tries, lt, 'moving ' || (p ->> 'label'));
                 END LOOP;
                 round_moved := round_moved + total;
                 EXIT WHEN total < batch_size;
@@ -564,15 +586,102 @@ BEGIN
         END;
         COMMIT;
         EXIT WHEN ok;
-        tries := tries + 1;
-        IF tries >= max_tries THEN
-            UPDATE @schema@.id_adopt_runs r SET state = 'failed', updated_at = clock_timestamp() WHERE r.run_id = rid;
-            COMMIT;
-            RAISE EXCEPTION 'rekey: gave up after % lock timeouts of % in the final step', tries, lt
-                USING ERRCODE = 'lock_not_available', HINT = 'The run is kept: CALL rekey again with the same arguments to resume.';
-        END IF;
-        PERFORM pg_sleep(0.05 + random() * 0.2);
+        CALL @schema@._adopt_backoff(rid, tries, lt, 'in the final step');
     END LOOP;
     RAISE NOTICE 'rekey: % moved from % to % (run %)', tbl, v_old, v_new, rid;
+END
+$$;
+
+-- New keys for every row (or the rows matching only_where), one rekey after the other, with
+-- rekey's guarantees for each. generator and only_where are SQL evaluated with the caller's
+-- search_path, e.g. rekey_all('users', 'generate_prefixed_id(''usr'')', 'NOT is_prefixed_id(id, ''usr'')').
+-- Progress: the last key done (cursor, in key order) and the move under way, whose new key is
+-- committed before its rekey starts, so that a resume finishes that move with the same new key.
+CREATE OR REPLACE PROCEDURE @schema@.rekey_all(tbl regclass, generator text, only_where text DEFAULT NULL,
+                                               lock_timeout interval DEFAULT '500ms',
+                                               batch_size int DEFAULT 500,
+                                               dry_run boolean DEFAULT false,
+                                               key_column name DEFAULT NULL)
+LANGUAGE plpgsql AS
+$$
+DECLARE
+    user_path constant text := pg_catalog.current_setting('search_path');
+    keyatt smallint;
+    cols record;
+    args jsonb;
+    run record;
+    rid bigint;
+    cur jsonb;
+    k text;
+    nk text;
+    n bigint;
+    next_sql text;
+BEGIN
+    PERFORM @schema@._adopt_refuse_transaction_block('rekey_all');
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF generator IS NULL THEN
+        RAISE EXCEPTION 'rekey_all: generator is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    keyatt := @schema@._rekey_key_column(tbl, key_column);
+    cols := @schema@._rekey_columns(tbl, keyatt, @schema@._rekey_parked(tbl, keyatt));
+    args := jsonb_build_object('relation', tbl::text, 'relid', tbl::oid, 'key_column', trim(both '"' from cols.keyname),
+                               'generator', generator, 'only_where', only_where);
+    -- the next key after the cursor that is not a new key this run made
+    next_sql := format('SELECT t.%1$s::text FROM %2$s t WHERE t.%1$s::text COLLATE "C" > $1 COLLATE "C" AND (%3$s)
+                          AND NOT EXISTS (SELECT 1 FROM @schema@.key_aliases a JOIN @schema@.id_adopt_runs r ON r.run_id = a.run_id
+                                           WHERE a.relation = $3 AND a.new_key = t.%1$s::text AND r.arguments ->> ''parent_run'' = $2::text)
+                         ORDER BY t.%1$s::text COLLATE "C" LIMIT 1',
+                       cols.keyname, tbl, coalesce(only_where, 'true'));
+    -- generator and only_where: the caller's names, and their errors now, before any change
+    PERFORM pg_catalog.set_config('search_path', user_path, true);
+    EXECUTE format('SELECT count(*) FROM %s t WHERE (%s)', tbl, coalesce(only_where, 'true')) INTO n;
+    EXECUTE format('SELECT (%s)::text', generator) INTO nk;
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.procedure = 'rekey_all' AND r.arguments = args;
+    IF FOUND AND run.state = 'done' THEN
+        RAISE NOTICE 'rekey_all: % already done (run %)', tbl, run.run_id;
+        RETURN;
+    END IF;
+    IF dry_run THEN
+        RAISE NOTICE 'rekey_all (dry run): would give % rows of % new keys, e.g. %', n, tbl, quote_literal(nk);
+        RETURN;
+    END IF;
+    IF run.run_id IS NULL THEN
+        INSERT INTO @schema@.id_adopt_runs (procedure, arguments, phase, progress)
+        VALUES ('rekey_all', args, 'moving', jsonb_build_object('last', '', 'done', 0))
+        RETURNING run_id INTO rid;
+        COMMIT;
+    ELSE
+        rid := run.run_id;
+    END IF;
+    LOOP
+        SELECT r.progress INTO cur FROM @schema@.id_adopt_runs r WHERE r.run_id = rid;
+        IF cur -> 'current' IS NOT NULL AND cur -> 'current' <> 'null' THEN
+            k := cur -> 'current' ->> 'old';
+            nk := cur -> 'current' ->> 'new';
+        ELSE
+            PERFORM pg_catalog.set_config('search_path', user_path, true);
+            EXECUTE next_sql INTO k USING cur ->> 'last', rid, tbl;
+            EXIT WHEN k IS NULL;
+            EXECUTE format('SELECT (%s)::text', generator) INTO nk;
+            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            UPDATE @schema@.id_adopt_runs r
+               SET progress = jsonb_set(r.progress, '{current}', jsonb_build_object('old', k, 'new', nk)), updated_at = clock_timestamp()
+             WHERE r.run_id = rid;
+            COMMIT;
+        END IF;
+        CALL @schema@._rekey_run(tbl, k, nk, lock_timeout, batch_size, false, key_column, rid);
+        UPDATE @schema@.id_adopt_runs r
+           SET progress = jsonb_set(jsonb_set(jsonb_set(r.progress, '{current}', 'null'), '{last}', to_jsonb(k)),
+                                    '{done}', to_jsonb((r.progress ->> 'done')::bigint + 1)),
+               updated_at = clock_timestamp()
+         WHERE r.run_id = rid;
+        COMMIT;
+    END LOOP;
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    UPDATE @schema@.id_adopt_runs r SET state = 'done', phase = 'done', updated_at = clock_timestamp(), finished_at = clock_timestamp()
+     WHERE r.run_id = rid;
+    COMMIT;
+    RAISE NOTICE 'rekey_all: % rows of % have new keys (run %)', (SELECT r.progress ->> 'done' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), tbl, rid;
 END
 $$;
