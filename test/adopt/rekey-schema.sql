@@ -52,7 +52,7 @@ BEGIN
     EXECUTE format('CREATE TABLE tasks (tenant_id text NOT NULL REFERENCES tenants ON UPDATE %s, id bigint, project_id bigint,
                     payload text, n int NOT NULL DEFAULT 0, w boolean NOT NULL DEFAULT false, PRIMARY KEY (tenant_id, id),
                     FOREIGN KEY (tenant_id, project_id) REFERENCES projects ON UPDATE %s)',
-                   CASE WHEN mode = 'cascade' THEN 'CASCADE' ELSE 'RESTRICT' END, act);
+                   act, CASE WHEN mode = 'cascade' THEN 'CASCADE' ELSE 'RESTRICT' END);
     EXECUTE format('CREATE TABLE comments (id bigint PRIMARY KEY, tenant_id text NOT NULL REFERENCES tenants ON UPDATE %s,
                     task_id bigint, payload text, n int NOT NULL DEFAULT 0, w boolean NOT NULL DEFAULT false,
                     FOREIGN KEY (tenant_id, task_id) REFERENCES tasks (tenant_id, id) ON UPDATE %s)', act, act);
