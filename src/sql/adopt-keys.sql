@@ -333,6 +333,24 @@ SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum),
  WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
 $$;
 
+-- The settings of every transaction rekey opens (a procedure with a SET clause could not COMMIT):
+-- lock_timeout, a pinned search_path, and the marker triggers can test.
+CREATE OR REPLACE FUNCTION @schema@._rekey_settings(lt text, phase text)
+RETURNS void LANGUAGE sql AS
+$$
+SELECT pg_catalog.set_config('lock_timeout', lt, true),
+       pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true),
+       pg_catalog.set_config('idconv_adopt.rekey', phase, true);
+$$;
+
+-- Adds one statement's rows moved per (table, column) to the run's counters.
+CREATE OR REPLACE FUNCTION @schema@._rekey_count(moved jsonb, got bigint[], labels text[])
+RETURNS jsonb LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS
+$$
+SELECT moved || coalesce(jsonb_object_agg(l.label, coalesce((moved ->> l.label)::bigint, 0) + l.n), '{}')
+  FROM unnest(labels, got) AS l (label, n);
+$$;
+
 -- After a lock timeout or deadlock: sleep 50-250 ms at random, or after 40 tries give up with
 -- 55P03, marking the run (if any) failed so that a second CALL resumes it.
 CREATE OR REPLACE PROCEDURE @schema@._adopt_backoff(rid bigint, INOUT tries int, lt text, what text)
@@ -469,9 +487,7 @@ BEGIN
         tries := 0;
         LOOP
             BEGIN
-                PERFORM pg_catalog.set_config('lock_timeout', lt, true);
-                PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-                PERFORM pg_catalog.set_config('idconv_adopt.rekey', 'copy', true);
+                PERFORM @schema@._rekey_settings(lt, 'copy');
                 INSERT INTO @schema@.id_adopt_runs (procedure, arguments, phase, progress)
                 VALUES ('rekey', args, 'moving', jsonb_build_object('moved', '{}'::jsonb))
                 RETURNING run_id INTO rid;
@@ -502,14 +518,10 @@ BEGIN
                 tries := 0;
                 LOOP
                     BEGIN
-                        PERFORM pg_catalog.set_config('lock_timeout', lt, true);
-                        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-                        PERFORM pg_catalog.set_config('idconv_adopt.rekey', 'move', true);
+                        PERFORM @schema@._rekey_settings(lt, 'move');
                         EXECUTE p ->> 'batch' INTO got, got_labels USING v_old, v_new, batch_size;
                         total := 0;
-                        FOR i IN 1 .. cardinality(got) LOOP
-                            moved := jsonb_set(moved, ARRAY[got_labels[i]], to_jsonb(coalesce((moved ->> got_labels[i])::bigint, 0) + got[i]));
-                        END LOOP;
+                        moved := @schema@._rekey_count(moved, got, got_labels);
                         total := got[1];
                         UPDATE @schema@.id_adopt_runs r
                            SET progress = jsonb_set(r.progress, '{moved}', moved), updated_at = clock_timestamp()
@@ -534,9 +546,7 @@ BEGIN
     tries := 0;
     LOOP
         BEGIN
-            PERFORM pg_catalog.set_config('lock_timeout', lt, true);
-            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-            PERFORM pg_catalog.set_config('idconv_adopt.rekey', 'finish', true);
+            PERFORM @schema@._rekey_settings(lt, 'finish');
             EXECUTE format('SELECT to_jsonb(t) FROM %s t WHERE %s = $1::%s FOR UPDATE', tbl, cols.keyname, cols.keytype)
                INTO saved USING v_old;
             EXECUTE format('SELECT 1 FROM %s t WHERE %s = $1::%s FOR UPDATE', tbl, cols.keyname, cols.keytype) USING v_new;
@@ -549,9 +559,7 @@ BEGIN
                 round_moved := 0;
                 FOR p IN SELECT * FROM jsonb_array_elements(plan) LOOP
                     EXECUTE p ->> 'all' INTO got, got_labels USING v_old, v_new;
-                    FOR i IN 1 .. cardinality(got) LOOP
-                        moved := jsonb_set(moved, ARRAY[got_labels[i]], to_jsonb(coalesce((moved ->> got_labels[i])::bigint, 0) + got[i]));
-                    END LOOP;
+                    moved := @schema@._rekey_count(moved, got, got_labels);
                     round_moved := round_moved + got[1];
                 END LOOP;
                 EXIT WHEN round_moved = 0;
