@@ -389,18 +389,22 @@ $body$$f$, fn, tbl::oid, col, new_col, ns, target.key_col, col, accept, run.run_
     IF run.phase = 'backfill' THEN
         upper_key := run.progress ->> 'upper';
         cur := run.progress ->> 'cursor';
+        -- A key range, not a join: the UPDATE then walks the primary key's index. It maps each
+        -- row from its current version (a row a writer changed meanwhile is re-read after that
+        -- writer's commit), so a batch never writes a stale mapping.
         batch_sql := format($b$
-            WITH b AS (
-                SELECT t.%1$I AS k, t.%2$I AS v FROM %3$s t
-                 WHERE ($1 IS NULL OR t.%1$I > $1::%4$s) AND t.%1$I <= $2::%4$s
-                 ORDER BY t.%1$I LIMIT $5
+            WITH r AS (
+                SELECT max(k) AS hi, count(*) AS n FROM (
+                    SELECT t.%1$I AS k FROM %3$s t
+                     WHERE ($1 IS NULL OR t.%1$I > $1::%4$s) AND t.%1$I <= $2::%4$s
+                     ORDER BY t.%1$I LIMIT $5) b
             ), u AS (
                 UPDATE %3$s t SET %6$I = CASE WHEN (%7$s) IS NULL THEN @schema@.normalize_subject(t.%2$I, $4) END
-                  FROM b
-                 WHERE t.%1$I = b.k AND t.%2$I = b.v
+                  FROM r
+                 WHERE ($1 IS NULL OR t.%1$I > $1::%4$s) AND t.%1$I <= r.hi AND t.%2$I IS NOT NULL
                 RETURNING t.%1$I::text AS key, t.%2$I AS value, t.%6$I AS sid, (%7$s) AS why
             )
-            SELECT (SELECT max(k)::text FROM b), (SELECT count(*) FROM b),
+            SELECT (SELECT hi::text FROM r), (SELECT n FROM r),
                    array_agg(key), array_agg(value), array_agg(sid), array_agg(why)
               FROM u$b$, target.key_col, col, tbl, target.key_type, NULL, new_col, q_reason);
         WHILE upper_key IS NOT NULL LOOP
