@@ -90,7 +90,8 @@ BEGIN
             FOREACH stmt IN ARRAY statements LOOP
                 EXECUTE stmt;
             END LOOP;
-            UPDATE @schema@.id_adopt_runs SET phase = new_phase, updated_at = pg_catalog.clock_timestamp()
+            UPDATE @schema@.id_adopt_runs SET phase = new_phase, updated_at = pg_catalog.clock_timestamp(),
+                   progress = progress OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(new_phase OPERATOR(pg_catalog.||) '_at', pg_catalog.clock_timestamp())
              WHERE run_id = run;
             EXIT;
         EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
@@ -208,7 +209,7 @@ CREATE OR REPLACE PROCEDURE @schema@.convert_subject_column(
     accept text[] DEFAULT NULL,
     ensure_profiles boolean DEFAULT true,
     lock_timeout text DEFAULT '500ms',
-    batch_size integer DEFAULT 2000,
+    batch_size integer DEFAULT 1000,
     dry_run boolean DEFAULT false)
 LANGUAGE plpgsql
 AS $proc$
