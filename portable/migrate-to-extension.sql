@@ -2,7 +2,8 @@
 -- transaction: the extension is installed into the schema the portable edition was in, every
 -- column default, CHECK constraint (of tables and domains), trigger, policy, view and index that
 -- called a portable function is rewritten to call the extension's function of the same name, the
--- registry's rows and grants are copied, and the portable edition is dropped. Anything it cannot
+-- rows and grants of idconv's tables (the registry, the adoption runs, quarantine and old keys) are
+-- copied, and the portable edition is dropped. Anything it cannot
 -- rewrite (say, a generated column or a materialized view) stops it with an error, and the
 -- transaction leaves the database as it was. Needs the extension's files on the server and a role
 -- that may create it (its owner, or a superuser for objects owned by others); docs/hosted.md.
@@ -22,6 +23,10 @@ DECLARE
     def text;
     rewritten int := 0;
     generated boolean;
+    -- idconv's tables, in the order their foreign keys allow to fill them
+    tables constant text[] := ARRAY['id_prefixes', 'id_adopt_runs', 'id_quarantine', 'key_aliases', 'id_repair_log'];
+    t text;
+    i int;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc
                    WHERE pronamespace = target::regnamespace AND proname = '_idconv_cuid2_construct') THEN
@@ -61,24 +66,42 @@ BEGIN
            'entity_of', 'id_kind', 'audit_id_column', 'audit_subject_references', 'is_slug', 'slugify',
            'require_filled_at_commit', 'uuid_generate_v7', 'uuid_v7_to_timestamptz', 'uuid_timestamptz_to_v7',
            'generate_typeid', 'is_typeid', 'typeid_to_uuid', 'uuid_to_typeid', 'typeid_prefix',
-           'distribute_registry', 'id_prefixes_mirror'));
+           'distribute_registry', 'id_prefixes_mirror', '_adopt_in_transaction_block', 'resolve_key',
+           '_adopt_tx', '_adopt_jitter', '_adopt_primary_key', '_adopt_require_autocommit', '_adopt_ddl', '_adopt_run',
+           'subject_kind', '_subject_reason', '_subject_target', '_rekey_key_column', '_rekey_plan',
+           '_rekey_stmt', '_rekey_parked', '_rekey_columns', '_rekey_settings', '_rekey_count',
+           '_adopt_backoff', 'rekey', '_rekey_run', 'rekey_all', 'convert_subject_column',
+           'finish_subject_column', '_repair_target', 'repair_reference'));
     FOR r IN SELECT oid::regprocedure AS fn FROM pg_proc WHERE oid = ANY (portable_functions) LOOP
-        EXECUTE format('ALTER FUNCTION %s SET SCHEMA %I', r.fn, old);
+        EXECUTE format('ALTER ROUTINE %s SET SCHEMA %I', r.fn, old);
     END LOOP;
-    EXECUTE format('ALTER TABLE %I.id_prefixes SET SCHEMA %I', target, old);
+    FOREACH t IN ARRAY tables LOOP
+        IF to_regclass(format('%I.%I', target, t)) IS NOT NULL THEN  -- an install older than 0.4.0 has only the registry
+            EXECUTE format('ALTER TABLE %I.%I SET SCHEMA %I', target, t, old);
+        END IF;
+    END LOOP;
 
     -- 2. The extension, in the same schema.
     EXECUTE format('CREATE EXTENSION idconv SCHEMA %I', target);
 
-    -- 3. The registry's rows and grants.
-    EXECUTE format('INSERT INTO %I.id_prefixes (entity, prefix, description, created_at, body) '
-                   'SELECT entity, prefix, description, created_at, body FROM %I.id_prefixes', target, old);
-    FOR r IN SELECT a.privilege_type, a.grantee, a.is_grantable
-             FROM pg_class c, aclexplode(c.relacl) a
-             WHERE c.oid = format('%I.id_prefixes', old)::regclass AND a.grantee <> c.relowner LOOP
-        EXECUTE format('GRANT %s ON %I.id_prefixes TO %s%s', r.privilege_type, target,
-                       CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.grantee)) END,
-                       CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    -- 3. The tables' rows (the registry's, and the adoption runs, quarantine and old keys, with
+    -- their identities' positions) and grants. Same columns in the same order in both editions.
+    FOREACH t IN ARRAY tables LOOP
+        CONTINUE WHEN to_regclass(format('%I.%I', old, t)) IS NULL;
+        EXECUTE format('INSERT INTO %I.%I OVERRIDING SYSTEM VALUE SELECT * FROM %I.%I', target, t, old, t);
+        FOR r IN SELECT a.attname FROM pg_attribute a
+                 WHERE a.attrelid = format('%I.%I', target, t)::regclass AND a.attidentity <> '' LOOP
+            EXECUTE format('SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%L, %L), '
+                           'greatest(pg_catalog.max(%I), 1), pg_catalog.max(%I) IS NOT NULL) FROM %I.%I',
+                           format('%I.%I', target, t), r.attname, r.attname, r.attname, target, t);
+        END LOOP;
+        FOR r IN SELECT a.privilege_type, a.grantee, a.is_grantable
+                 FROM pg_class c, aclexplode(c.relacl) a
+                 WHERE c.oid = format('%I.%I', old, t)::regclass AND a.grantee <> c.relowner LOOP
+            EXECUTE format('GRANT %s ON %I.%I TO %s%s', r.privilege_type, target, t,
+                           CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.grantee)) END,
+                           CASE WHEN r.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+        END LOOP;
     END LOOP;
 
     -- 4. Every object that calls a portable function is defined again with the extension's.
@@ -137,9 +160,20 @@ BEGIN
     END LOOP;
 
     -- 5. The portable edition goes. Anything still using it stops the drop, and the transaction.
-    EXECUTE format('DROP TABLE %I.id_prefixes', old);
+    -- The routines that depend on the tables first (resolve_key's body, _adopt_run's result), then
+    -- the tables (id_prefixes' CHECK calls is_valid_prefix), then the other routines.
+    FOR r IN SELECT DISTINCT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_depend d
+               ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+             JOIN pg_class c ON c.oid = d.refobjid AND d.refclassid = 'pg_class'::regclass
+               OR c.reltype = d.refobjid AND d.refclassid = 'pg_type'::regclass
+             WHERE p.pronamespace = old::regnamespace AND c.relnamespace = old::regnamespace LOOP
+        EXECUTE format('DROP ROUTINE %s', r.fn);
+    END LOOP;
+    FOR i IN REVERSE cardinality(tables) .. 1 LOOP
+        EXECUTE format('DROP TABLE IF EXISTS %I.%I', old, tables[i]);
+    END LOOP;
     FOR r IN SELECT oid::regprocedure AS fn FROM pg_proc WHERE pronamespace = old::regnamespace LOOP
-        EXECUTE format('DROP FUNCTION %s', r.fn);
+        EXECUTE format('DROP ROUTINE %s', r.fn);
     END LOOP;
     EXECUTE format('DROP SCHEMA %I', old);
     RAISE NOTICE 'idconv: moved schema "%" to the extension; % objects rewritten', target, rewritten;

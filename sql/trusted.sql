@@ -15,6 +15,25 @@ FROM pg_proc p
 JOIN pg_language l ON l.oid = p.prolang
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'idconv';
+-- The routines without that SET clause: the adoption procedures, which commit and so cannot have
+-- one, and the helpers they call. Each procedure pins search_path as its first statement (and after
+-- every COMMIT); resolve_key's SQL-standard body binds its table when it is made; subject_kind
+-- names every operator and function with pg_catalog.
+SELECT p.oid::regprocedure AS routine, p.prokind AS kind
+FROM pg_proc p
+JOIN pg_language l ON l.oid = p.prolang
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'idconv'
+WHERE l.lanname <> 'c' AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false)
+ORDER BY p.proname COLLATE "C";
+-- Every public adoption procedure pins search_path before anything else it runs.
+SELECT p.proname AS procedure_pins_first
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'idconv'
+WHERE p.prokind = 'p' AND p.proname !~ '^_'
+  AND p.prosrc ~ '\mBEGIN\s+(--[^\n]*\n\s*)*PERFORM pg_catalog\.set_config\(''search_path'''
+ORDER BY 1;
 
 CREATE ROLE regress_idconv_dbowner NOLOGIN;
 CREATE ROLE regress_idconv_app NOLOGIN;

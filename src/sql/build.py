@@ -57,7 +57,7 @@ def objects(chunks, path):
             obj[keyword] = (argument, lines)
         elif keyword in ("function", "table"):
             out.append({"kind": keyword, "name": "\n".join([argument] + lines), "where": where})
-        elif keyword in ("section", "extension", "portable", "both"):
+        elif keyword in ("section", "extension", "portable", "both", "script"):
             out.append({"kind": keyword, "argument": argument, "lines": lines, "where": where})
         else:
             fail(f"{where}: unknown directive --% {keyword}")
@@ -111,6 +111,60 @@ def unqualified(text):
     return text.replace("@schema@.", "")
 
 
+# Where a body that cannot pin search_path with a SET clause (a procedure that commits) finds
+# idconv's objects at run time. The extension is relocatable, so it looks its schema up in
+# pg_extension on every call; the portable edition's objects are named in full, and its block
+# fills in @schema_name@ with its schema.
+EXTENSION_SCHEMA = ("(SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace "
+                    "WHERE e.extname OPERATOR(pg_catalog.=) 'idconv')")
+
+
+def extension_script(lines):
+    """A script chunk as the extension's install script has it."""
+    text = unqualified("\n".join(lines))
+    text = text.replace("@search_path@", f"pg_catalog.concat('pg_catalog, ', {EXTENSION_SCHEMA}, ', pg_temp')")
+    text = text.replace("@schema_name@", EXTENSION_SCHEMA)
+    return text.split("\n")
+
+
+def split_statements(lines, where):
+    """A script's statements, each without its ";": the splitter knows quotes, dollar quotes and
+    comments, which is all the SQL of idconv.sql uses."""
+    text = "\n".join(lines)
+    out, start, i, n = [], 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("--", i):
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif c in "'\"":
+            i = text.find(c, i + 1) + 1
+            if i == 0:
+                fail(f"{where}: unterminated quote")
+            continue
+        elif c == "$":
+            m = re.match(r"\$[A-Za-z_]*\$", text[i:])
+            if m:
+                end = text.find(m.group(0), i + len(m.group(0)))
+                if end < 0:
+                    fail(f"{where}: unterminated {m.group(0)}")
+                i = end + len(m.group(0))
+                continue
+            i += 1
+        elif c == ";":
+            statement_text = text[start:i].strip("\n")
+            if statement_text.strip():
+                out.append(statement_text.split("\n"))
+            start = i + 1
+            i += 1
+        else:
+            i += 1
+    if text[start:].strip() and not all(is_comment(l) or not l.strip() for l in text[start:].split("\n")):
+        fail(f"{where}: a script must end with ';'")
+    return out
+
+
 def extension_body(obj):
     if "extension-body" in obj:
         return obj["extension-body"]
@@ -149,14 +203,21 @@ def build_upgrade(items, template_path):
     becomes the install script's CREATE FUNCTION and COMMENT of function NAME, `--% comment NAME`
     its COMMENT alone, so that a new function's text is written once, in idconv.sql."""
     functions = {}
+    scripts = {}
     for obj in items:
         if obj["kind"] == "function" and extension_body(obj) is not None:
             functions[obj["name"].split("(")[0].strip()] = obj
+        elif obj["kind"] == "script":
+            scripts[obj["argument"]] = extension_script(obj["lines"])
+        elif obj["kind"] == "extension" and obj["argument"]:
+            scripts[obj["argument"]] = obj["lines"]
     out = []
     with open(template_path, encoding="utf-8") as f:
         for number, line in enumerate(f.read().split("\n"), 1):
             words = line.split()
-            if len(words) == 3 and words[0] == "--%" and words[1] in ("create", "comment"):
+            if len(words) == 3 and words[0] == "--%" and words[1] == "create" and words[2] in scripts:
+                out += scripts[words[2]]
+            elif len(words) == 3 and words[0] == "--%" and words[1] in ("create", "comment"):
                 obj = functions.get(words[2]) or fail(f"{template_path}:{number}: no function {words[2]} in idconv.sql")
                 out += extension_function(obj) if words[1] == "create" else extension_comment(obj)
             elif line.startswith("--%"):
@@ -181,6 +242,8 @@ def build_extension(items, version):
         elif kind == "both":
             out += unqualified("\n".join(obj["lines"])).split("\n")
             out[-1] += ";"
+        elif kind == "script":
+            out += extension_script(obj["lines"]) + [""]
         elif kind == "table":
             columns = obj.get("body") or fail(f"{obj['where']}: table {obj['name']} has no --% body")
             out += [f"CREATE TABLE {obj['name']} ("] + unqualified("\n".join(columns[1])).split("\n") + [");"]
@@ -213,6 +276,11 @@ def build_statements(items):
                 out += statement(rest) + [""]
         elif kind == "both":
             out += statement(obj["lines"])
+        elif kind == "script":
+            for lines in split_statements(obj["lines"], obj["where"]):
+                comments, rest = split_comments(lines)
+                out += comments + statement(rest)
+            out.append("")
         elif kind == "table":
             out += statement([f"CREATE TABLE IF NOT EXISTS @schema@.{obj['name']} ("] + obj["body"][1] + [")"])
             out += statement([f"COMMENT ON TABLE @schema@.{obj['name']} IS"] + obj["comment"][1])

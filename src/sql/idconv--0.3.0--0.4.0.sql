@@ -11,3 +11,10 @@
 -- Citus: the registry on every node (distribute_registry).
 --% create id_prefixes_mirror
 --% create distribute_registry
+
+-- The adoption procedures (issue 23): rekey, rekey_all, resolve_key, convert_subject_column,
+-- finish_subject_column, subject_kind, repair_reference and the tables they keep their runs in.
+--% create _adopt_in_transaction_block
+--% create adopt
+--% create adopt-repair
+--% create adopt-grants

@@ -213,6 +213,10 @@ BEGIN
         stmt := replace(stmt, '@r_hi344@', r_bounds[4]);
         stmt := replace(stmt, '@r_lo288@', r_bounds[5]);
         stmt := replace(stmt, '@r_hi288@', r_bounds[6]);
+        -- The adoption procedures' placeholders (src/sql/build.py, EXTENSION_SCHEMA): this
+        -- edition names its objects in full, so their search_path is pg_catalog's alone.
+        stmt := replace(stmt, '@search_path@', '''pg_catalog, pg_temp''');
+        stmt := replace(stmt, '@schema_name@', quote_literal(quote_ident(target)));
         stmt := replace(stmt, '@schema@', quote_ident(target));
         stmt := replace(stmt, '@crypto@', quote_ident(crypto));
         stmt := replace(stmt, '@combining@',

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""portable/migrate-to-extension.sql names, in one list, the functions of the portable edition
+"""portable/migrate-to-extension.sql names, in one list, the functions and procedures of the portable edition
 that the extension provides too: it moves them aside before CREATE EXTENSION. The list must be
 every function that src/sql/idconv.sql declares for both editions, or the move fails when a
 release adds one ("function ... already exists"). Prints one ok/FAILED line; exits 1 on FAILED."""
@@ -17,6 +17,8 @@ both = set()
 for obj in build.objects(build.parse(source), source):
     if obj["kind"] == "function" and build.extension_body(obj) is not None and build.portable_body(obj) is not None:
         both.add(obj["name"].split("(")[0].strip())
+    elif obj["kind"] == "script":  # one text for both editions
+        both.update(re.findall(r"CREATE OR REPLACE (?:FUNCTION|PROCEDURE) @schema@\.([a-z0-9_]+)", "\n".join(obj["lines"])))
 script = open(os.path.join(top, "portable", "migrate-to-extension.sql"), encoding="utf-8").read()
 listed = re.search(r"p\.proname IN \((.*?)\)\);", script, re.S)
 names = set(re.findall(r"'([a-z0-9_]+)'", listed.group(1))) if listed else set()
