@@ -17,8 +17,7 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'idconv';
 -- The routines without that SET clause: the adoption procedures, which commit and so cannot have
 -- one, and the helpers they call. Each procedure pins search_path as its first statement (and after
--- every COMMIT); resolve_key's SQL-standard body binds its table when it is made; subject_kind
--- names every operator and function with pg_catalog.
+-- every COMMIT); resolve_key's SQL-standard body binds its table when it is made.
 SELECT p.oid::regprocedure AS routine, p.prokind AS kind
 FROM pg_proc p
 JOIN pg_language l ON l.oid = p.prolang

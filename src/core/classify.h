@@ -12,4 +12,12 @@ namespace idconv {
 // (^[a-z0-9]{1,63}$), else "other".
 const char* id_kind(std::string_view id) noexcept;
 
+// The provider shape of a JWT sub, the first that matches: "supabase" (a lower-case RFC 9562
+// version 4 UUID in its 36-character form, the one shape Supabase Auth issues), "uuid" (any other
+// 36-character UUID text, any case), "zitadel" (16 to 19 digits, the first not 0), "auth0"
+// (^[a-z0-9][a-z0-9-]*(\|[A-Za-z0-9._~@+-]+)+$: a connection, then '|'-separated parts), "clerk"
+// ("user_" and 27 of [0-9A-Za-z]), "firebase" (28 of [0-9A-Za-z]), else "other". Bytes, not
+// characters: a byte past ASCII matches no shape.
+const char* subject_kind(std::string_view subject) noexcept;
+
 }  // namespace idconv

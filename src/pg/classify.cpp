@@ -1,4 +1,4 @@
-// id_kind, audit_id_column
+// id_kind, subject_kind, audit_id_column
 #include "core/classify.h"
 
 extern "C" {
@@ -41,6 +41,14 @@ Datum id_kind(PG_FUNCTION_ARGS) {
     const std::string_view id = text_arg(fcinfo, 0);
     const char* kind = nullptr;
     guarded([&] { kind = idconv::id_kind(id); });
+    return text_result(kind, std::strlen(kind));
+}
+
+PG_FUNCTION_INFO_V1(subject_kind);
+Datum subject_kind(PG_FUNCTION_ARGS) {
+    const std::string_view subject = text_arg(fcinfo, 0);
+    const char* kind = nullptr;
+    guarded([&] { kind = idconv::subject_kind(subject); });
     return text_result(kind, std::strlen(kind));
 }
 

@@ -15,6 +15,7 @@
 -- The adoption procedures (issue 23): rekey, rekey_all, resolve_key, convert_subject_column,
 -- finish_subject_column, subject_kind, repair_reference and the tables they keep their runs in.
 --% create _adopt_in_transaction_block
+--% create subject_kind
 --% create adopt
 --% create adopt-repair
 --% create adopt-grants

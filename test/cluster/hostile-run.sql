@@ -22,6 +22,8 @@ INSERT INTO documented VALUES
   ('normalize_subject(text,uuid)', '{22023}'),         -- empty subject
   ('normalize_subject(text)', '{22023,55000}'),        -- empty subject; namespace unset or invalid
   ('sha1_subject_uuid(text)', '{}'),
+  ('subject_kind(text)', '{}'),                        -- a classifier: never raises
+  ('resolve_key(regclass,text)', '{}'),                -- the key itself when no alias
   ('register_prefix(text,text,text,text)', '{22004,22023,23505,23514,42501}'),
   ('generate_id_for(text)', '{22023}'),                -- unknown entity
   ('entity_of(text)', '{}'),                           -- NULL when not registered
@@ -41,7 +43,10 @@ SELECT p.oid, p.proname, p.proargtypes::regtype[] AS argtypes,
 FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'idconv'
-WHERE 'text'::regtype = ANY (p.proargtypes::regtype[]);
+WHERE 'text'::regtype = ANY (p.proargtypes::regtype[])
+  -- Functions a query calls. The adoption procedures (CALL) and their helpers (names from "_"),
+  -- which change tables and commit, have their bad input tested by test/adopt.
+  AND p.prokind = 'f' AND p.proname !~ '^_';
 
 -- Tables for the forms that need one: an owner column stamped from the claims, a commit-time
 -- check whose exempt values are hostile strings.
@@ -71,6 +76,7 @@ FROM text_functions f,
 LATERAL (SELECT format('%s(%s)', f.proname,
                        string_agg(CASE t WHEN 'text'::regtype THEN 's' WHEN 'integer'::regtype THEN '16'
                                          WHEN 'uuid'::regtype THEN '''9b3a2c1e-7d4f-4e2a-8b6c-0f1e2d3c4b5a''::uuid'
+                                         WHEN 'regclass'::regtype THEN '''h.owned''::regclass'
                                          ELSE 'unsupported_argument_type_' || t::text END, ', ' ORDER BY n)) AS call
          FROM unnest(f.argtypes) WITH ORDINALITY AS a(t, n)) c;
 -- Other argument shapes.

@@ -102,8 +102,9 @@ summary() {
   fi
 }
 
-# finish: exits, with status 0 when no test failed.
+# finish: exits, with status 0 when no test failed. The status is given to exit, so that an EXIT
+# trap of the suite (a cleanup that failed) cannot change it.
 finish() {
-  [ "$failed" -eq 0 ]
-  exit
+  if [ "$failed" -eq 0 ]; then exit 0; fi
+  exit 1
 }

@@ -58,5 +58,45 @@ TEST(IdKind, TypeidsAfterUuidPrefixedAndInteger) {
     EXPECT_STREQ(id_kind("User_01h455vb4pex5vsknk084sn02q"), "other");
 }
 
+TEST(SubjectKind, EachProvidersShape) {
+    EXPECT_STREQ(subject_kind("2b1e4c7d-3f5a-4e6b-9c8d-7a6b5c4d3e2f"), "supabase") << "lower-case v4";
+    EXPECT_STREQ(subject_kind("2B1E4C7D-3F5A-4E6B-9C8D-7A6B5C4D3E2F"), "uuid") << "upper case is not Supabase's";
+    EXPECT_STREQ(subject_kind("2b1e4c7d-3f5a-7e6b-9c8d-7a6b5c4d3e2f"), "uuid") << "version 7";
+    EXPECT_STREQ(subject_kind("2b1e4c7d-3f5a-4e6b-cc8d-7a6b5c4d3e2f"), "uuid") << "variant c";
+    EXPECT_STREQ(subject_kind("335517149097361411"), "zitadel");
+    EXPECT_STREQ(subject_kind("1000000000000000"), "zitadel") << "16 digits";
+    EXPECT_STREQ(subject_kind("1000000000000000000"), "zitadel") << "19 digits";
+    EXPECT_STREQ(subject_kind("100000000000000"), "other") << "15 digits";
+    EXPECT_STREQ(subject_kind("10000000000000000000"), "other") << "20 digits";
+    EXPECT_STREQ(subject_kind("033551714909736141"), "other") << "a leading 0";
+    EXPECT_STREQ(subject_kind("auth0|5f7c8ec7c33c6c004bbafe82"), "auth0");
+    EXPECT_STREQ(subject_kind("google-oauth2|104918374650392817365"), "auth0");
+    EXPECT_STREQ(subject_kind("samlp|acme|jane.doe@acme.com"), "auth0") << "several parts";
+    EXPECT_STREQ(subject_kind("user_2NNEqL2nrIRdJ194ndJqAHwEfxC"), "clerk");
+    EXPECT_STREQ(subject_kind("Kx7fQb2WZ1hN9sT3yV8pL4mR6cD0"), "firebase");
+    EXPECT_STREQ(subject_kind(""), "other");
+    EXPECT_STREQ(subject_kind("u-dev-001"), "other");
+}
+
+TEST(SubjectKind, EdgesOfEachShape) {
+    EXPECT_STREQ(subject_kind("Auth0|x"), "other") << "the connection is lower case";
+    EXPECT_STREQ(subject_kind("-auth0|x"), "other") << "and starts with a letter or digit";
+    EXPECT_STREQ(subject_kind("auth0|"), "other") << "an empty part";
+    EXPECT_STREQ(subject_kind("auth0||x"), "other") << "an empty part";
+    EXPECT_STREQ(subject_kind("auth0|a b"), "other") << "a space";
+    EXPECT_STREQ(subject_kind("|x"), "other") << "no connection";
+    EXPECT_STREQ(subject_kind("user_2NNEqL2nrIRdJ194ndJqAHwEfx"), "other") << "31 characters: not Clerk's";
+    EXPECT_STREQ(subject_kind("user_2NNEqL2nrIRdJ194ndJqAHwEf-C"), "other");
+    EXPECT_STREQ(subject_kind("Kx7fQb2WZ1hN9sT3yV8pL4mR6cD"), "other") << "27 characters";
+    EXPECT_STREQ(subject_kind("2b1e4c7d-3f5a-4e6b-9c8d-7a6b5c4d3e2"), "other") << "35 characters";
+    EXPECT_STREQ(subject_kind("2b1e4c7d3f5a-4e6b-9c8d-7a6b5c4d3e2f0"), "other") << "a dash out of place";
+    EXPECT_STREQ(subject_kind("2b1e4c7d-3f5a-4e6b-9c8d-7a6b5c4d3e2g"), "other") << "not hex";
+    EXPECT_STREQ(subject_kind(std::string("Kx7fQb2WZ1hN9sT3yV8pL4mR6c\xc3\xa9", 28)), "other") << "a byte past ASCII";
+    std::string with_nul(18, '1');
+    with_nul[5] = '\0';
+    EXPECT_STREQ(subject_kind(with_nul), "other") << "a NUL byte";
+}
+
 }  // namespace
 }  // namespace idconv
+

@@ -1,4 +1,5 @@
-// Fuzz target "id_kind": id_kind, the classifier behind SQL's id_kind(text) and audit_id_column.
+// Fuzz target "id_kind": id_kind, the classifier behind SQL's id_kind(text) and audit_id_column,
+// and subject_kind on the same bytes.
 //
 // Input: the bytes are the id.
 //
@@ -9,6 +10,7 @@
 //   0-9a-z without i l o u, the first 0-7), cuid (^c[0-9a-z]{24}$), cuid2 (^[a-z][0-9a-z]{23,31}$), slug (is_slug and
 //   a '-'), token (^[a-z0-9]{1,63}$), else other.
 // Also: "uuid" iff parse_uuid_text succeeds; "prefixed" implies is_prefixed_id(id, NULL, body).
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -81,5 +83,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    "a \"prefixed\" id that is_prefixed_id rejects: " + show(id));
     }
     if (std::strcmp(got, "slug") == 0) FUZZ_CHECK(is_slug(id), "a \"slug\" that is_slug rejects: " + show(id));
+
+    // subject_kind, on the same bytes: a documented kind; a UUID shape exactly when id_kind says
+    // uuid; a Zitadel id is an integer of 16 to 19 digits; Clerk's and Firebase's are ASCII
+    // letters and digits (Clerk's after "user_").
+    const char* subject = subject_kind(id);
+    static const char* const kSubjects[] = {"supabase", "uuid", "zitadel", "auth0", "clerk", "firebase", "other"};
+    known = false;
+    for (const char* k : kSubjects) known = known || std::strcmp(subject, k) == 0;
+    FUZZ_CHECK(known, "subject_kind(" + show(id) + ") returned an undocumented kind " + show(subject));
+    const bool uuid_shape = std::strcmp(subject, "supabase") == 0 || std::strcmp(subject, "uuid") == 0;
+    FUZZ_CHECK(uuid_shape == (std::strcmp(got, "uuid") == 0), "subject_kind and id_kind disagree on a UUID: " + show(id));
+    if (std::strcmp(subject, "supabase") == 0) {
+        FUZZ_CHECK(id[14] == '4' && std::strchr("89ab", id[19]) != nullptr && id[19] != '\0' &&
+                       std::none_of(id.begin(), id.end(), [](char c) { return c >= 'A' && c <= 'F'; }),
+                   "a \"supabase\" subject that is no lower-case v4 UUID: " + show(id));
+    }
+    if (std::strcmp(subject, "zitadel") == 0) {
+        FUZZ_CHECK(std::strcmp(got, "integer") == 0 && id.size() >= 16 && id.size() <= 19 && id[0] != '0',
+                   "a \"zitadel\" subject that is no integer of 16 to 19 digits: " + show(id));
+    }
+    if (std::strcmp(subject, "auth0") == 0) FUZZ_CHECK(id.find('|') != std::string_view::npos, "an auth0 subject without '|': " + show(id));
     return 0;
 }
