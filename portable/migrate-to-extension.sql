@@ -67,7 +67,7 @@ BEGIN
            'require_filled_at_commit', 'uuid_generate_v7', 'uuid_v7_to_timestamptz', 'uuid_timestamptz_to_v7',
            'generate_typeid', 'is_typeid', 'typeid_to_uuid', 'uuid_to_typeid', 'typeid_prefix',
            'distribute_registry', 'id_prefixes_mirror', '_adopt_in_transaction_block', 'resolve_key',
-           '_adopt_tx', '_adopt_jitter', '_adopt_primary_key', '_adopt_require_autocommit', '_adopt_ddl', '_adopt_run',
+           '_adopt_tx', '_adopt_jitter', '_adopt_primary_key', '_adopt_give_up', '_adopt_ms', '_adopt_next_run_id', '_adopt_require_autocommit', '_adopt_ddl', '_adopt_run',
            'subject_kind', '_subject_reason', '_subject_target', '_rekey_key_column', '_rekey_plan',
            '_rekey_stmt', '_rekey_parked', '_rekey_columns', '_rekey_settings', '_rekey_count',
            '_adopt_backoff', 'rekey', '_rekey_run', 'rekey_all', 'convert_subject_column',
@@ -84,17 +84,11 @@ BEGIN
     -- 2. The extension, in the same schema.
     EXECUTE format('CREATE EXTENSION idconv SCHEMA %I', target);
 
-    -- 3. The tables' rows (the registry's, and the adoption runs, quarantine and old keys, with
-    -- their identities' positions) and grants. Same columns in the same order in both editions.
+    -- 3. The tables' rows (the registry's, and the adoption runs, quarantine, old keys and repair
+    -- plans) and grants. Same columns in the same order in both editions.
     FOREACH t IN ARRAY tables LOOP
         CONTINUE WHEN to_regclass(format('%I.%I', old, t)) IS NULL;
-        EXECUTE format('INSERT INTO %I.%I OVERRIDING SYSTEM VALUE SELECT * FROM %I.%I', target, t, old, t);
-        FOR r IN SELECT a.attname FROM pg_attribute a
-                 WHERE a.attrelid = format('%I.%I', target, t)::regclass AND a.attidentity <> '' LOOP
-            EXECUTE format('SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%L, %L), '
-                           'greatest(pg_catalog.max(%I), 1), pg_catalog.max(%I) IS NOT NULL) FROM %I.%I',
-                           format('%I.%I', target, t), r.attname, r.attname, r.attname, target, t);
-        END LOOP;
+        EXECUTE format('INSERT INTO %I.%I SELECT * FROM %I.%I', target, t, old, t);
         FOR r IN SELECT a.privilege_type, a.grantee, a.is_grantable
                  FROM pg_class c, aclexplode(c.relacl) a
                  WHERE c.oid = format('%I.%I', old, t)::regclass AND a.grantee <> c.relowner LOOP

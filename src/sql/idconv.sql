@@ -2022,8 +2022,11 @@ $$
 -- full. The
 -- helpers that name idconv's objects run under that pinned path and have no SET clause either.
 
+-- No identity columns and so no sequences: a tool that compares a schema with its own model
+-- (drizzle-kit push) drops every sequence it does not know, and fails on the extension's. run_id
+-- comes from _adopt_next_run_id (below); the quarantine's key is the quarantined value's place.
 CREATE TABLE IF NOT EXISTS @schema@.id_adopt_runs (
-    run_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id      bigint PRIMARY KEY,
     procedure   text NOT NULL,
     arguments   jsonb NOT NULL,
     state       text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'done', 'failed')),
@@ -2037,8 +2040,24 @@ CREATE TABLE IF NOT EXISTS @schema@.id_adopt_runs (
 COMMENT ON TABLE @schema@.id_adopt_runs IS
 'One row per adoption run (convert_subject_column, rekey, ...): its arguments, phase and cursor; a second CALL with the same arguments resumes it';
 
+-- The next run's id: one more than the largest, under a transaction-level advisory lock so that two
+-- runs starting at once take turns (the second reads the first's row once it has committed: each
+-- statement of a VOLATILE PL/pgSQL function takes a new snapshot). A run's first transaction is
+-- short, so the wait is too.
+CREATE OR REPLACE FUNCTION @schema@._adopt_next_run_id()
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+    PERFORM pg_catalog.pg_advisory_xact_lock(1768843638, 1);  -- 'idco' in ASCII, 1: the runs' ids
+    RETURN coalesce((SELECT max(r.run_id) FROM @schema@.id_adopt_runs r), 0) OPERATOR(pg_catalog.+) 1;
+END
+$$;
+COMMENT ON FUNCTION @schema@._adopt_next_run_id() IS
+'idconv adoption: the next id_adopt_runs.run_id (the largest plus one, runs starting at once taking turns)';
+ALTER TABLE @schema@.id_adopt_runs ALTER COLUMN run_id SET DEFAULT @schema@._adopt_next_run_id();
+
 CREATE TABLE IF NOT EXISTS @schema@.id_quarantine (
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     relation       regclass NOT NULL,
     row_key        text NOT NULL,
     column_name    name NOT NULL,
@@ -2046,7 +2065,7 @@ CREATE TABLE IF NOT EXISTS @schema@.id_quarantine (
     reason         text NOT NULL,
     run_id         bigint REFERENCES @schema@.id_adopt_runs,
     quarantined_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    UNIQUE (relation, row_key, column_name)
+    PRIMARY KEY (relation, row_key, column_name)
 );
 COMMENT ON TABLE @schema@.id_quarantine IS
 'Values an adoption procedure would not guess at: the row (which stays in its table), the column, the value and why';
@@ -2075,19 +2094,37 @@ COMMENT ON FUNCTION @schema@.resolve_key(regclass, text) IS
 'The current key of a row of tbl for an old key that rekey moved, or the key itself';
 
 -- The start of every transaction of an adoption procedure: a pinned search_path and the caller's
--- lock_timeout, both local to the transaction.
-CREATE OR REPLACE FUNCTION @schema@._adopt_tx(lock_timeout text)
+-- lock_timeout (a positive interval, 22023 otherwise: 0 would wait for ever), both local to the
+-- transaction.
+CREATE OR REPLACE FUNCTION @schema@._adopt_tx(lock_timeout interval)
 RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 AS $$
-    SELECT pg_catalog.set_config('search_path', @search_path@, true),
-           pg_catalog.set_config('lock_timeout', lock_timeout, true),
-           -- A batch's plan is estimated over the whole table and crossed jit_above_cost, and
-           -- compiling it took longer than running it (45x the single UPDATE at 1M rows).
-           pg_catalog.set_config('jit', 'off', true);
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+    IF lock_timeout IS NULL OR lock_timeout <= interval '0' THEN
+        RAISE EXCEPTION 'lock_timeout must be a positive interval, not %', coalesce(lock_timeout::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value', HINT = 'For example lock_timeout => ''500ms''.';
+    END IF;
+    PERFORM pg_catalog.set_config('lock_timeout', @schema@._adopt_ms(lock_timeout), true),
+            -- A batch's plan is estimated over the whole table and crossed jit_above_cost, and
+            -- compiling it took longer than running it (45x the single UPDATE at 1M rows).
+            pg_catalog.set_config('jit', 'off', true);
+END
 $$;
-COMMENT ON FUNCTION @schema@._adopt_tx(text) IS
+COMMENT ON FUNCTION @schema@._adopt_tx(interval) IS
 'idconv adoption: the settings of each transaction of a procedure (search_path, lock_timeout, jit off)';
+
+-- An interval as the setting lock_timeout takes it: whole milliseconds, at least 1.
+CREATE OR REPLACE FUNCTION @schema@._adopt_ms(lock_timeout interval)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT greatest(1, ceil(extract(epoch FROM lock_timeout) * 1000))::bigint::text || 'ms'
+$$;
+COMMENT ON FUNCTION @schema@._adopt_ms(interval) IS
+'idconv adoption: an interval as whole milliseconds, at least 1, for the setting lock_timeout';
 
 -- The pause before a retry: 50 to 250 ms, random, so that two retrying sessions drift apart.
 CREATE OR REPLACE FUNCTION @schema@._adopt_jitter()
@@ -2099,6 +2136,27 @@ AS $$
 $$;
 COMMENT ON FUNCTION @schema@._adopt_jitter() IS
 'idconv adoption: the pause before a retry, 50 to 250 ms at random';
+-- The end of a batch's retries: after 20 lock timeouts or deadlocks the procedure stops with
+-- 55P03, its run left to resume. (Before that the caller pauses, _adopt_jitter, and tries again.)
+CREATE OR REPLACE FUNCTION @schema@._adopt_give_up(attempt integer, what text, lock_timeout interval, procname text,
+                                                   detail text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+    IF attempt >= 20 AND detail IS NULL THEN
+        RAISE EXCEPTION 'could not % within lock_timeout (%) in 20 tries', what, @schema@._adopt_ms(lock_timeout)
+            USING ERRCODE = 'lock_not_available', HINT = format('CALL %s again with the same arguments to resume.', procname);
+    ELSIF attempt >= 20 THEN
+        RAISE EXCEPTION 'could not % within lock_timeout (%) in 20 tries', what, @schema@._adopt_ms(lock_timeout)
+            USING ERRCODE = 'lock_not_available', DETAIL = detail,
+                  HINT = format('CALL %s again with the same arguments to resume.', procname);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION @schema@._adopt_give_up(integer, text, interval, text, text) IS
+'idconv adoption: stops a procedure with 55P03 after 20 lock timeouts of one batch, its run left to resume';
+
 -- Refuses a CALL inside a transaction block, before any change, with 25001 as VACUUM does.
 -- The extension asks PostgreSQL (_adopt_in_transaction_block, in C); the portable edition cannot
 -- tell from SQL over every protocol, so its test is the COMMIT that follows: harmless in
@@ -2128,14 +2186,13 @@ COMMENT ON PROCEDURE @schema@._adopt_require_autocommit(text) IS
 -- 1M rows with two writers, 500 ms attempts stalled them 510 ms behind an autovacuum of the
 -- table. More, shorter attempts then stand in for the one long wait.
 CREATE OR REPLACE PROCEDURE @schema@._adopt_ddl(run bigint, statements text[], new_phase text,
-                                                lock_timeout text, tries integer DEFAULT 100)
+                                                lock_timeout interval, tries integer DEFAULT 100)
 LANGUAGE plpgsql
 AS $$
 DECLARE
     attempt integer := 0;
     stmt text;
-    wait text := CASE WHEN lock_timeout::interval > interval '200 ms' OR lock_timeout::interval = interval '0'
-                      THEN '200ms' ELSE lock_timeout END;
+    wait interval := least(lock_timeout, interval '200 ms');
 BEGIN
     LOOP
         attempt := attempt + 1;
@@ -2150,7 +2207,7 @@ BEGIN
             EXIT;
         EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
             IF attempt >= tries THEN
-                RAISE EXCEPTION 'could not get the lock for "%" within % in % tries', new_phase, wait, tries
+                RAISE EXCEPTION 'could not get the lock for "%" within % in % tries', new_phase, @schema@._adopt_ms(wait), tries
                     USING ERRCODE = 'lock_not_available',
                           DETAIL = pg_catalog.format('Statement: %s', stmt),
                           HINT = 'A long transaction holds a lock on the table. CALL the procedure again with the same arguments to resume.';
@@ -2162,7 +2219,7 @@ BEGIN
     PERFORM pg_catalog.set_config('search_path', @search_path@, true);
 END
 $$;
-COMMENT ON PROCEDURE @schema@._adopt_ddl(bigint, text[], text, text, integer) IS
+COMMENT ON PROCEDURE @schema@._adopt_ddl(bigint, text[], text, interval, integer) IS
 'idconv adoption: DDL in a transaction of its own under a short lock_timeout, retried, committed with the run''s phase';
 
 -- The run of `procedure` with these arguments: created when new (committed), else as it was left.
@@ -2907,7 +2964,7 @@ CREATE OR REPLACE PROCEDURE @schema@.convert_subject_column(
     namespace uuid DEFAULT NULL,
     accept text[] DEFAULT NULL,
     ensure_profiles boolean DEFAULT true,
-    lock_timeout text DEFAULT '500ms',
+    lock_timeout interval DEFAULT '500ms',
     batch_size integer DEFAULT 1000,
     dry_run boolean DEFAULT false)
 LANGUAGE plpgsql
@@ -3133,11 +3190,7 @@ $body$$f$, fn, tbl::oid, col, new_col, ns, target.key_col, col, accept, run.run_
                     cur := hi;
                     EXIT;
                 EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
-                    IF attempt >= 20 THEN
-                        RAISE EXCEPTION 'could not lock a batch of "%" within lock_timeout (%) in 20 tries', tbl::text, lock_timeout
-                            USING ERRCODE = 'lock_not_available',
-                                  HINT = 'CALL convert_subject_column again with the same arguments to resume.';
-                    END IF;
+                    PERFORM @schema@._adopt_give_up(attempt, pg_catalog.format('lock a batch of "%s"', tbl), lock_timeout, 'convert_subject_column');
                 END;
                 PERFORM @schema@._adopt_jitter();
                 PERFORM @schema@._adopt_tx(lock_timeout);
@@ -3209,13 +3262,13 @@ $body$$f$, fn, tbl::oid, col, new_col, ns, target.key_col, col, accept, run.run_
                              tbl, col, converted_n, quarantined_n, idx, tbl, new_col, tbl::text, col);
 END
 $proc$;
-COMMENT ON PROCEDURE @schema@.convert_subject_column(regclass, name, regclass, name, uuid, text[], boolean, text, integer, boolean) IS
+COMMENT ON PROCEDURE @schema@.convert_subject_column(regclass, name, regclass, name, uuid, text[], boolean, interval, integer, boolean) IS
 'Adds new_col uuid = normalize_subject(col, namespace) to tbl online: dual-write trigger with the namespace pinned, batched backfill, profiles for accepted shapes, quarantine for the rest, foreign key NOT VALID then validated; resumable';
 
 CREATE OR REPLACE PROCEDURE @schema@.finish_subject_column(
     tbl regclass, col name,
     new_col name DEFAULT 'subject_id',
-    lock_timeout text DEFAULT '500ms',
+    lock_timeout interval DEFAULT '500ms',
     dry_run boolean DEFAULT false)
 LANGUAGE plpgsql
 AS $proc$
@@ -3293,7 +3346,7 @@ BEGIN
     RAISE NOTICE 'finish_subject_column(%, %): dropped the trigger and the column; quarantined values stay in id_quarantine', tbl::text, col;
 END
 $proc$;
-COMMENT ON PROCEDURE @schema@.finish_subject_column(regclass, name, name, text, boolean) IS
+COMMENT ON PROCEDURE @schema@.finish_subject_column(regclass, name, name, interval, boolean) IS
 'After convert_subject_column and CREATE INDEX CONCURRENTLY: checks every row is converted or quarantined, then drops the dual-write trigger and the old column';
 
 
@@ -3460,7 +3513,7 @@ CREATE OR REPLACE PROCEDURE @schema@.repair_reference(
     mapping regclass DEFAULT NULL,
     target_column name DEFAULT NULL,
     batch_size integer DEFAULT 5000,
-    lock_timeout text DEFAULT '500ms',
+    lock_timeout interval DEFAULT '500ms',
     dry_run boolean DEFAULT false,
     keep_values boolean DEFAULT false)
 LANGUAGE plpgsql
@@ -3602,11 +3655,7 @@ BEGIN
                 ANALYZE @schema@.id_repair_log;
                 EXIT;
             EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
-                IF attempt >= 20 THEN
-                    RAISE EXCEPTION 'could not read "%" within lock_timeout (%) in 20 tries', tbl::text, lock_timeout
-                        USING ERRCODE = 'lock_not_available',
-                              HINT = 'CALL repair_reference again with the same arguments to resume.';
-                END IF;
+                PERFORM @schema@._adopt_give_up(attempt, pg_catalog.format('read "%s"', tbl), lock_timeout, 'repair_reference');
             END;
             PERFORM @schema@._adopt_jitter();
             PERFORM @schema@._adopt_tx(lock_timeout);
@@ -3689,12 +3738,7 @@ BEGIN
                     -- A lock the batch queued for (the table's, or a target row's for the foreign
                     -- key's check), or a target key the application deleted after the batch read
                     -- it: the batch is rolled back and classified again.
-                    IF attempt >= 20 THEN
-                        RAISE EXCEPTION 'could not repair a batch of "%" within lock_timeout (%) in 20 tries', tbl::text, lock_timeout
-                            USING ERRCODE = 'lock_not_available',
-                                  DETAIL = SQLERRM,
-                                  HINT = 'CALL repair_reference again with the same arguments to resume.';
-                    END IF;
+                    PERFORM @schema@._adopt_give_up(attempt, pg_catalog.format('repair a batch of "%s"', tbl), lock_timeout, 'repair_reference', SQLERRM);
                 END;
                 PERFORM @schema@._adopt_jitter();
                 PERFORM @schema@._adopt_tx(lock_timeout);
@@ -3793,21 +3837,15 @@ BEGIN
     END IF;
 END
 $proc$;
-COMMENT ON PROCEDURE @schema@.repair_reference(regclass, name, regclass, regclass, name, integer, text, boolean, boolean) IS
+COMMENT ON PROCEDURE @schema@.repair_reference(regclass, name, regclass, regclass, name, integer, interval, boolean, boolean) IS
 'Turns a polluted reference column into a foreign key online: adds it NOT VALID, re-points values the mapping (old -> new) maps to exactly one target key, quarantines the rest (no target, ambiguous mapping, mapping to a missing target), then validates; batched, resumable, dry_run';
 
 --% extension adopt-grants
 -- The adoption tables hold the database's data (runs, quarantined values, old keys, repair
--- plans): pg_dump
--- keeps their rows and their identities' positions. The extension's owner may read and
--- repair them; resolve_key reads key_aliases for every role that can read the tables it names.
+-- plans): pg_dump keeps their rows. The extension's owner may read and repair them; resolve_key reads key_aliases for every role that can read the tables it names.
 GRANT SELECT, INSERT, UPDATE, DELETE ON id_adopt_runs, id_quarantine, key_aliases, id_repair_log TO @extowner@ WITH GRANT OPTION;
 GRANT SELECT ON key_aliases TO PUBLIC;
--- A restore run as the extension's owner sets the identities' positions (setval) of the dump.
-GRANT USAGE, SELECT, UPDATE ON SEQUENCE id_adopt_runs_run_id_seq, id_quarantine_id_seq TO @extowner@;
 SELECT pg_catalog.pg_extension_config_dump('id_adopt_runs', '');
 SELECT pg_catalog.pg_extension_config_dump('id_quarantine', '');
 SELECT pg_catalog.pg_extension_config_dump('key_aliases', '');
 SELECT pg_catalog.pg_extension_config_dump('id_repair_log', '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('id_adopt_runs', 'run_id'), '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('id_quarantine', 'id'), '');
