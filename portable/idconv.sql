@@ -853,6 +853,9 @@ DECLARE
     acting pg_catalog.name := current_user;
     fk record;
     renamed pg_catalog.bool := false;
+    rekey_run pg_catalog.int8;
+    rename_log pg_catalog.text;
+    rename_why pg_catalog.text;
 BEGIN
     IF TG_WHEN = 'AFTER' THEN
         SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable,
@@ -1070,7 +1073,8 @@ BEGIN
         END IF;
         -- ON UPDATE CASCADE of a foreign key on the owner column alone renames the owner: the row
         -- keeps pointing at the same referenced row, under its new key (the old key gone from the
-        -- referenced table, the new one there). The AFTER twin accepts exactly the noted change.
+        -- referenced table, the new one there). So does rekey's move of the referenced key
+        -- (_rekey_owner_move). The AFTER twin accepts exactly the noted change.
         IF fk_action AND old_v IS NOT NULL AND new_v IS NOT NULL THEN
             SELECT k.conname, k.confrelid, k.confkey[1] AS refcol INTO fk FROM pg_catalog.pg_constraint k
             WHERE k.conrelid = TG_RELID AND k.contype = 'f' AND k.confupdtype = 'c'
@@ -1089,18 +1093,26 @@ BEGIN
                                   HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
                     END IF;
                 END IF;
-                pending := pg_catalog.current_setting('idconv_portable.renamed', true);
-                IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
-                    pending := tag;
-                END IF;
-                PERFORM pg_catalog.set_config('idconv_portable.renamed', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text || ':' || old_v::pg_catalog.text || ':' || new_v::pg_catalog.text), true);
-                RAISE LOG 'idconv: foreign key cascade renamed "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
-                    USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, old_v, new_v,
-                                       pg_catalog.format('the referenced key renamed in %s (ON UPDATE CASCADE of "%s"), in a statement of role "%s"',
-                                                         pg_catalog.quote_ident((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = fk.confrelid)), fk.conname, acting),
-                                       NOT fk_action);
-                RETURN NEW;
+                rename_log := 'foreign key cascade renamed';
+                rename_why := pg_catalog.format('the referenced key renamed in %s (ON UPDATE CASCADE of "%s"), in a statement of role "%s"',
+                                                pg_catalog.quote_ident((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = fk.confrelid)), fk.conname, acting);
             END IF;
+        ELSIF old_v IS NOT NULL AND new_v IS NOT NULL THEN
+            rekey_run := @schema@._rekey_owner_move(TG_RELID, @schema@._idconv_trigger_column(TG_RELID, col)::pg_catalog.int2, old_v, new_v);
+            IF rekey_run IS NOT NULL THEN
+                rename_log := 'rekey renamed';
+                rename_why := pg_catalog.format('the referenced key moved by rekey (run %s), in a statement of role "%s"', rekey_run, acting);
+            END IF;
+        END IF;
+        IF rename_log IS NOT NULL THEN
+            pending := pg_catalog.current_setting('idconv_portable.renamed', true);
+            IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
+                pending := tag;
+            END IF;
+            PERFORM pg_catalog.set_config('idconv_portable.renamed', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text || ':' || old_v::pg_catalog.text || ':' || new_v::pg_catalog.text), true);
+            RAISE LOG 'idconv: % "%" of a row in %.%', rename_log, col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, old_v, new_v, rename_why, NOT fk_action);
+            RETURN NEW;
         END IF;
         IF NOT admin THEN
             RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
@@ -2699,19 +2711,73 @@ COMMENT ON FUNCTION @schema@._rekey_columns(regclass, smallint, smallint[]) IS
 'idconv adoption: the column lists of rekey''s copy and final update'
 $s$,
 -- The settings of every transaction rekey opens (a procedure with a SET clause could not COMMIT):
--- lock_timeout, a pinned search_path, and the marker triggers can test.
+-- lock_timeout, a pinned search_path, and the markers triggers can test: the phase, and the run
+-- (empty while the copy, which creates it, is not committed).
 $s$
-CREATE OR REPLACE FUNCTION @schema@._rekey_settings(lt text, phase text)
+CREATE OR REPLACE FUNCTION @schema@._rekey_settings(lt text, phase text, rid bigint)
 RETURNS void LANGUAGE sql AS
 $$
 SELECT pg_catalog.set_config('lock_timeout', lt, true),
        pg_catalog.set_config('search_path', @search_path@, true),
-       pg_catalog.set_config('idconv_adopt.rekey', phase, true);
+       pg_catalog.set_config('idconv_adopt.rekey', phase, true),
+       pg_catalog.set_config('idconv_adopt.rekey_run', coalesce(rid::pg_catalog.text, ''), true);
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@._rekey_settings(text, text) IS
+COMMENT ON FUNCTION @schema@._rekey_settings(text, text, bigint) IS
 'idconv adoption: the settings of each transaction rekey opens'
+$s$,
+-- Whether this statement is rekey's move of the owner column col of rel from old_owner to
+-- new_owner: the column alone references a key (by a foreign key of any action) that the running
+-- rekey run named by this transaction's marker moves from exactly old_owner to exactly new_owner.
+-- stamp_subject() (both editions) lets such a change through, as it lets ON UPDATE CASCADE's
+-- rename through: the row keeps its owner, under the owner's new key. The marker is a setting
+-- anyone can set, but it only names a run; the run's row, which only roles that may run the
+-- adoption procedures can write, says which change it makes. Returns the run, or NULL.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._rekey_owner_move(rel oid, col int2, old_owner uuid, new_owner uuid)
+RETURNS bigint LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    marker constant text := current_setting('idconv_adopt.rekey_run', true);
+    runs text;
+    run record;
+    fk record;
+BEGIN
+    IF current_setting('idconv_adopt.rekey', true) IS DISTINCT FROM 'move'
+       AND current_setting('idconv_adopt.rekey', true) IS DISTINCT FROM 'finish'
+       OR marker IS NULL OR marker !~ '^[0-9]{1,18}$' THEN
+        RETURN NULL;
+    END IF;
+    -- (named in full: this function's search_path is pg_catalog's; a role that may not read the
+    -- runs runs no rekey)
+    runs := @schema_name@ || '.id_adopt_runs';
+    IF NOT has_table_privilege(runs, 'SELECT') THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT r.run_id, r.arguments FROM %s r WHERE r.run_id = $1 AND r.procedure = ''rekey'' AND r.state = ''running''', runs)
+       INTO run USING marker::bigint;
+    IF run.run_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR fk IN SELECT c.confrelid, a.attname FROM pg_constraint c
+                JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = c.confkey[1]
+               WHERE c.conrelid = rel AND c.contype = 'f' AND c.conkey = ARRAY[col]::int2[] LOOP
+        -- (the keys are cast only for the run's own table, whose key they are)
+        IF (run.arguments ->> 'relid')::oid = fk.confrelid
+           AND run.arguments ->> 'key_column' = trim(both '"' from quote_ident(fk.attname)) THEN
+            IF (run.arguments ->> 'old_key')::uuid = old_owner AND (run.arguments ->> 'new_key')::uuid = new_owner THEN
+                RETURN run.run_id;
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._rekey_owner_move(oid, int2, uuid, uuid) IS
+'idconv adoption: the running rekey run (named by the transaction''s marker) that moves an owner column''s referenced key from old to new, or NULL'
 $s$,
 -- Adds one statement's rows moved per (table, column) to the run's counters.
 $s$
@@ -2876,7 +2942,7 @@ BEGIN
         tries := 0;
         LOOP
             BEGIN
-                PERFORM @schema@._rekey_settings(lt, 'copy');
+                PERFORM @schema@._rekey_settings(lt, 'copy', NULL);
                 INSERT INTO @schema@.id_adopt_runs (procedure, arguments, phase, progress)
                 VALUES ('rekey', args, 'moving', jsonb_build_object('moved', '{}'::jsonb))
                 RETURNING run_id INTO rid;
@@ -2909,7 +2975,7 @@ BEGIN
                 tries := 0;
                 LOOP
                     BEGIN
-                        PERFORM @schema@._rekey_settings(lt, 'move');
+                        PERFORM @schema@._rekey_settings(lt, 'move', rid);
                         EXECUTE p ->> 'batch' INTO got, got_labels USING v_old, v_new, batch_size;
                         total := 0;
                         moved := @schema@._rekey_count(moved, got, got_labels);
@@ -2938,7 +3004,7 @@ BEGIN
     tries := 0;
     LOOP
         BEGIN
-            PERFORM @schema@._rekey_settings(lt, 'finish');
+            PERFORM @schema@._rekey_settings(lt, 'finish', rid);
             EXECUTE format('SELECT to_jsonb(t) FROM %s t WHERE %s = $1::%s FOR UPDATE', tbl, cols.keyname, cols.keytype)
                INTO saved USING v_old;
             EXECUTE format('SELECT 1 FROM %s t WHERE %s = $1::%s FOR UPDATE', tbl, cols.keyname, cols.keytype) USING v_new;
@@ -2969,7 +3035,7 @@ BEGIN
             EXECUTE format('DELETE FROM %s WHERE %s = $1::%s', tbl, cols.keyname, cols.keytype) USING v_old;
             IF cardinality(cols.upd_cols) > 0 THEN
                 EXECUTE format('UPDATE %s t SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::%s, $1) r) WHERE t.%s = $2::%s',
-                               tbl, CASE WHEN cardinality(cols.upd_cols) = 1 THEN 'ROW(' || cols.upd_cols[1] || ')' ELSE array_to_string(cols.upd_cols, ', ') END,
+                               tbl, array_to_string(cols.upd_cols, ', '),
                                (SELECT string_agg('r.' || c, ', ') FROM unnest(cols.upd_cols) c), tbl, cols.keyname, cols.keytype)
                    USING saved, v_new;
             END IF;
