@@ -2909,8 +2909,6 @@ BEGIN
                           DETAIL = format('Old keys: %s.', (SELECT string_agg(quote_literal(o), ', ') FROM unnest(olds) o LIMIT 10)),
                           HINT = 'Something else deleted them; the copies under the new keys are kept (delete them to undo).';
             END IF;
-            EXECUTE format('SELECT jsonb_object_agg(t.%s::text, to_jsonb(t)) FROM %s t WHERE t.%s = ANY ($1::%s[])', keyname, tbl, keyname, keytype)
-               INTO saved USING olds;
             LOOP
                 round_moved := 0;
                 FOR p IN SELECT * FROM jsonb_array_elements(plan) LOOP
@@ -2920,6 +2918,9 @@ BEGIN
                 END LOOP;
                 EXIT WHEN round_moved = 0;
             END LOOP;
+            -- the old rows as they are now (locked, their own references moved), for the copies
+            EXECUTE format('SELECT jsonb_object_agg(t.%s::text, to_jsonb(t)) FROM %s t WHERE t.%s = ANY ($1::%s[])', keyname, tbl, keyname, keytype)
+               INTO saved USING olds;
             -- invariant: nothing left under the old keys. (Rows under the new keys are not bounded by
             -- the count moved: the application rightly writes a new key where it copies it from a
             -- parent row that already moved, e.g. a task under a moved project.)
@@ -3018,12 +3019,14 @@ BEGIN
     args := jsonb_build_object('relation', tbl::text, 'relid', tbl::oid, 'key_column', trim(both '"' from cols.keyname),
                                'generator', generator, 'only_where', only_where);
     -- the next chunk after the cursor, in key order, without the new keys this run made; each with
-    -- its new key (in the key's type, as text)
+    -- its new key (in the key's type, as text). OFFSET 0 keeps the NOT EXISTS a probe of
+    -- key_aliases_new_key per row: as an anti-join, planned on key_aliases' statistics from before
+    -- the run, it read every alias of the table for each row (the run slowed down as it went).
     next_sql := format('SELECT array_agg(s.k ORDER BY s.o), array_agg(s.nk ORDER BY s.o), (array_agg(s.k ORDER BY s.o DESC))[1]
                           FROM (SELECT t.%1$s AS o, t.%1$s::text AS k, ((%5$s)::%6$s)::text AS nk FROM %2$s t
                                  WHERE ($1::text IS NULL OR t.%1$s > $1::%6$s) AND (%3$s)
                                    AND NOT EXISTS (SELECT 1 FROM %4$s.key_aliases a
-                                                    WHERE a.relation = $3 AND a.new_key = t.%1$s::text AND a.run_id = $2)
+                                                    WHERE a.relation = $3 AND a.new_key = t.%1$s::text AND a.run_id = $2 OFFSET 0)
                                  ORDER BY t.%1$s LIMIT $4) s',
                        cols.keyname, tbl, coalesce(only_where, 'true'), @schema_name@, generator, cols.keytype);
     -- generator and only_where: the caller's names, and their errors now, before any change
