@@ -2856,6 +2856,7 @@ DECLARE
     round_moved bigint;
     total bigint;
     tries int;
+    races int := 0;
     ok boolean;
     saved jsonb;
     held bigint;
@@ -2880,6 +2881,17 @@ BEGIN
                          WHERE r.run_id = rid;
                         ok := true;
                     EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+                        ok := false;
+                        moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
+                    WHEN foreign_key_violation THEN
+                        -- A row the application committed during the statement references a row
+                        -- the statement moved (a task under a project of a composite chain): the
+                        -- statement's snapshot did not see it, the end-of-statement check does. The
+                        -- next try sees it and moves it too.
+                        races := races + 1;
+                        IF races > 20 THEN
+                            RAISE;
+                        END IF;
                         ok := false;
                         moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
                     END;
@@ -2959,6 +2971,13 @@ BEGIN
             END IF;
             ok := true;
         EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+            ok := false;
+            moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
+        WHEN foreign_key_violation THEN
+            races := races + 1;  -- as in step 2
+            IF races > 20 THEN
+                RAISE;
+            END IF;
             ok := false;
             moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
         END;
