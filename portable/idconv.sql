@@ -853,6 +853,9 @@ DECLARE
     acting pg_catalog.name := current_user;
     fk record;
     renamed pg_catalog.bool := false;
+    rekey_run pg_catalog.int8;
+    rename_log pg_catalog.text;
+    rename_why pg_catalog.text;
 BEGIN
     IF TG_WHEN = 'AFTER' THEN
         SELECT t.tgtype, t.tgattr, t.tgqual IS NOT NULL AS has_when, t.tgdeferrable,
@@ -1070,7 +1073,8 @@ BEGIN
         END IF;
         -- ON UPDATE CASCADE of a foreign key on the owner column alone renames the owner: the row
         -- keeps pointing at the same referenced row, under its new key (the old key gone from the
-        -- referenced table, the new one there). The AFTER twin accepts exactly the noted change.
+        -- referenced table, the new one there). So does rekey's move of the referenced key
+        -- (_rekey_owner_move). The AFTER twin accepts exactly the noted change.
         IF fk_action AND old_v IS NOT NULL AND new_v IS NOT NULL THEN
             SELECT k.conname, k.confrelid, k.confkey[1] AS refcol INTO fk FROM pg_catalog.pg_constraint k
             WHERE k.conrelid = TG_RELID AND k.contype = 'f' AND k.confupdtype = 'c'
@@ -1089,18 +1093,26 @@ BEGIN
                                   HINT = 'Members of the role named by idconv.owner_admin_role may change it.';
                     END IF;
                 END IF;
-                pending := pg_catalog.current_setting('idconv_portable.renamed', true);
-                IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
-                    pending := tag;
-                END IF;
-                PERFORM pg_catalog.set_config('idconv_portable.renamed', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text || ':' || old_v::pg_catalog.text || ':' || new_v::pg_catalog.text), true);
-                RAISE LOG 'idconv: foreign key cascade renamed "%" of a row in %.%', col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
-                    USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, old_v, new_v,
-                                       pg_catalog.format('the referenced key renamed in %s (ON UPDATE CASCADE of "%s"), in a statement of role "%s"',
-                                                         pg_catalog.quote_ident((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = fk.confrelid)), fk.conname, acting),
-                                       NOT fk_action);
-                RETURN NEW;
+                rename_log := 'foreign key cascade renamed';
+                rename_why := pg_catalog.format('the referenced key renamed in %s (ON UPDATE CASCADE of "%s"), in a statement of role "%s"',
+                                                pg_catalog.quote_ident((SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = fk.confrelid)), fk.conname, acting);
             END IF;
+        ELSIF old_v IS NOT NULL AND new_v IS NOT NULL THEN
+            rekey_run := @schema@._rekey_owner_move(TG_RELID, @schema@._idconv_trigger_column(TG_RELID, col)::pg_catalog.int2, old_v, new_v);
+            IF rekey_run IS NOT NULL THEN
+                rename_log := 'rekey renamed';
+                rename_why := pg_catalog.format('the referenced key moved by rekey (run %s), in a statement of role "%s"', rekey_run, acting);
+            END IF;
+        END IF;
+        IF rename_log IS NOT NULL THEN
+            pending := pg_catalog.current_setting('idconv_portable.renamed', true);
+            IF pending IS NULL OR pending NOT LIKE tag || '%' THEN
+                pending := tag;
+            END IF;
+            PERFORM pg_catalog.set_config('idconv_portable.renamed', pending || ' ' || pg_catalog.md5(TG_RELID::pg_catalog.text || ':' || OLD::pg_catalog.text || ':' || old_v::pg_catalog.text || ':' || new_v::pg_catalog.text), true);
+            RAISE LOG 'idconv: % "%" of a row in %.%', rename_log, col, pg_catalog.quote_ident(TG_TABLE_SCHEMA), pg_catalog.quote_ident(TG_TABLE_NAME)
+                USING DETAIL = @schema@._idconv_owner_change_detail(TG_RELID, NEW, old_v, new_v, rename_why, NOT fk_action);
+            RETURN NEW;
         END IF;
         IF NOT admin THEN
             RAISE EXCEPTION 'cannot change the owner of a row in "%"', TG_TABLE_NAME
@@ -2158,6 +2170,11 @@ $s$
 COMMENT ON TABLE @schema@.key_aliases IS
 'Old key -> current key of every row rekey moved, kept for good (resolve_key reads it)'
 $s$,
+-- rekey's flattening (a -> b, then b -> c: a -> c) and rekey_all's "not a key this run made" look
+-- aliases up by their new key.
+$s$
+CREATE INDEX IF NOT EXISTS key_aliases_new_key ON @schema@.key_aliases (relation, new_key)
+$s$,
 -- One primary-key probe, inlined into the caller's query. The SQL-standard body binds
 -- key_aliases when the function is made, so the caller's search_path does not matter. Aliases
 -- are kept flattened (a -> b then b -> c stores a -> c): one lookup.
@@ -2522,7 +2539,7 @@ BEGIN
         rel := n.rel; att := n.att; depth := n.depth;
         sql_batch := @schema@._rekey_stmt(n.rel, n.att, true);
         sql_all := @schema@._rekey_stmt(n.rel, n.att, false);
-        sql_left := format('SELECT count(*) FROM %s WHERE %I = $1::%s', n.rel::regclass,
+        sql_left := format('SELECT count(*) FROM %s WHERE %I = ANY ($1::%s[])', n.rel::regclass,
                            (SELECT attname FROM pg_attribute WHERE attrelid = n.rel AND attnum = n.att),
                            (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = n.rel AND attnum = n.att));
         RETURN NEXT;
@@ -2534,8 +2551,10 @@ $s$
 COMMENT ON FUNCTION @schema@._rekey_plan(regclass, smallint) IS
 'idconv adoption: rekey''s moves, one per referencing (table, column), in the order they run'
 $s$,
--- The statement for one move: $1 old key, $2 new key, $3 batch size. Returns bigint[]: rows moved
--- per table in the order of the labels it also returns (text[]).
+-- The statement for one move: $1 the old keys (text[]), $2 the new keys in the same order, $3 the
+-- batch size. Returns bigint[]: rows moved per table in the order of the labels it also returns
+-- (text[]). Each UPDATE joins the old -> new pairs (m); a moved row returns its new key (the column
+-- "idconv: key") for the rows that reference it through a composite FK.
 $s$
 CREATE OR REPLACE FUNCTION @schema@._rekey_stmt(root oid, root_att smallint, batched boolean)
 RETURNS text LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
@@ -2564,17 +2583,17 @@ BEGIN
         SELECT attname, format_type(atttypid, atttypmod) INTO colname, coltype
           FROM pg_attribute WHERE attrelid = qr[i] AND attnum = qt[i];
         -- the columns the children's FKs need from this table's moved rows
-        SELECT string_agg(DISTINCT format('%I', a.attname), ', ') INTO ret
+        SELECT string_agg(DISTINCT format('t.%I', a.attname), ', ') INTO ret
           FROM pg_constraint c, generate_subscripts(c.confkey, 1) j, pg_attribute a
          WHERE c.contype = 'f' AND c.conparentid = 0 AND c.confrelid = qr[i] AND qt[i] = ANY (c.confkey)
            AND c.conrelid <> qr[i] AND c.confkey[j] <> qt[i] AND a.attrelid = qr[i] AND a.attnum = c.confkey[j];
         IF i = 1 THEN
             -- rows whose composite FK (containing the column) points at a parent still under the
             -- old key move with that parent, not on their own
-            SELECT string_agg(format(' AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%I = $1::%s%s)',
+            SELECT string_agg(format(' AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.%I = t.%I%s)',
                                      c.confrelid::regclass,
                                      (SELECT attname FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = c.confkey[array_position(c.conkey, qt[1])]),
-                                     (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = c.confkey[array_position(c.conkey, qt[1])]),
+                                     colname,
                                      (SELECT string_agg(format(' AND p.%I = t.%I',
                                                 (SELECT attname FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = c.confkey[j]),
                                                 (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = c.conkey[j])), '')
@@ -2585,17 +2604,17 @@ BEGIN
                AND cardinality(c.conkey) > 1
                AND EXISTS (SELECT 1 FROM _rekey_edges e WHERE e.con = c.oid);
             ctes := ctes || format(
-                '%s AS (UPDATE %s t SET %I = $2::%s WHERE %s RETURNING 1%s)',
-                qa[i], qr[i]::regclass, colname, coltype,
+                '%s AS (UPDATE %s t SET %I = m.new FROM unnest($1::%s[], $2::%s[]) AS m (old, new) WHERE t.%I = m.old AND %s RETURNING 1, t.%I AS "idconv: key"%s)',
+                qa[i], qr[i]::regclass, colname, coltype, coltype, colname,
                 CASE WHEN batched
-                     THEN format('t.ctid = ANY (ARRAY(SELECT t.ctid FROM %s t WHERE t.%I = $1::%s%s LIMIT $3 FOR UPDATE OF t SKIP LOCKED))',
+                     THEN format('t.ctid = ANY (ARRAY(SELECT t.ctid FROM %s t WHERE t.%I = ANY ($1::%s[])%s LIMIT $3 FOR UPDATE OF t SKIP LOCKED))',
                                  qr[i]::regclass, colname, coltype, coalesce(guard, ''))
-                     ELSE format('t.%I = $1::%s%s', colname, coltype, coalesce(guard, '')) END,
-                coalesce(', ' || ret, ''));
+                     ELSE format('true%s', coalesce(guard, '')) END,
+                colname, coalesce(', ' || ret, ''));
         ELSE
-            ctes := ctes || format('%s AS (UPDATE %s t SET %I = $2::%s WHERE t.%I = $1::%s AND %s RETURNING 1%s)',
-                                   qa[i], qr[i]::regclass, colname, coltype, colname, coltype, qcond[i],
-                                   coalesce(', ' || ret, ''));
+            ctes := ctes || format('%s AS (UPDATE %s t SET %I = m.new FROM unnest($1::%s[], $2::%s[]) AS m (old, new) WHERE t.%I = m.old AND %s RETURNING 1, t.%I AS "idconv: key"%s)',
+                                   qa[i], qr[i]::regclass, colname, coltype, coltype, colname, qcond[i],
+                                   colname, coalesce(', ' || ret, ''));
         END IF;
         counts := counts || format('(SELECT count(*) FROM %s)', qa[i]);
         labels := labels || format('%s.%s', qr[i]::regclass, colname);
@@ -2614,8 +2633,9 @@ BEGIN
             qa := qa || ('u' || k);
             qr := qr || d.conrelid;
             qt := qt || d.catt::smallint;
-            qcond := qcond || CASE WHEN others_child IS NULL THEN format('EXISTS (SELECT 1 FROM %s)', qa[i])
-                                   ELSE format('(%s) IN (SELECT %s FROM %s)', others_child, others_parent, qa[i]) END;
+            -- the row's parent moved in this statement: same new key, same other columns
+            qcond := qcond || format('(m.new%s) IN (SELECT "idconv: key"%s FROM %s)',
+                                     coalesce(', ' || others_child, ''), coalesce(', ' || others_parent, ''), qa[i]);
         END LOOP;
         i := i + 1;
     END LOOP;
@@ -2677,16 +2697,17 @@ $s$
 COMMENT ON FUNCTION @schema@._rekey_parked(regclass, smallint) IS
 'idconv adoption: the other unique columns rekey leaves NULL in the copy (0A000 when one cannot be)'
 $s$,
--- The column list of the copy and of the final refresh.
+-- The column list of the copy and of the final refresh. The copy's values read the old row as t and
+-- the new key as m.new.
 $s$
 CREATE OR REPLACE FUNCTION @schema@._rekey_columns(tbl regclass, keyatt smallint, parked smallint[],
                                                     OUT ins_cols text, OUT ins_vals text, OUT upd_cols text[], OUT keyname text, OUT keytype text)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS
 $$
 SELECT string_agg(format('%I', a.attname), ', ' ORDER BY a.attnum),
-       string_agg(CASE WHEN a.attnum = keyatt THEN format('$2::%s', format_type(a.atttypid, a.atttypmod))
+       string_agg(CASE WHEN a.attnum = keyatt THEN format('m.new::%s', format_type(a.atttypid, a.atttypmod))
                        WHEN a.attnum = ANY (parked) THEN 'NULL'
-                       ELSE format('%I', a.attname) END, ', ' ORDER BY a.attnum),
+                       ELSE format('t.%I', a.attname) END, ', ' ORDER BY a.attnum),
        coalesce(array_agg(format('%I', a.attname) ORDER BY a.attnum) FILTER (WHERE a.attnum <> keyatt AND a.attidentity <> 'a'), '{}'),
        (SELECT format('%I', attname) FROM pg_attribute WHERE attrelid = tbl AND attnum = keyatt),
        (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = tbl AND attnum = keyatt)
@@ -2699,19 +2720,82 @@ COMMENT ON FUNCTION @schema@._rekey_columns(regclass, smallint, smallint[]) IS
 'idconv adoption: the column lists of rekey''s copy and final update'
 $s$,
 -- The settings of every transaction rekey opens (a procedure with a SET clause could not COMMIT):
--- lock_timeout, a pinned search_path, and the marker triggers can test.
+-- lock_timeout, a pinned search_path, and the markers triggers can test: the phase, and the run
+-- (empty while the copy, which creates it, is not committed).
 $s$
-CREATE OR REPLACE FUNCTION @schema@._rekey_settings(lt text, phase text)
+CREATE OR REPLACE FUNCTION @schema@._rekey_settings(lt text, phase text, rid bigint)
 RETURNS void LANGUAGE sql AS
 $$
 SELECT pg_catalog.set_config('lock_timeout', lt, true),
        pg_catalog.set_config('search_path', @search_path@, true),
-       pg_catalog.set_config('idconv_adopt.rekey', phase, true);
+       pg_catalog.set_config('idconv_adopt.rekey', phase, true),
+       pg_catalog.set_config('idconv_adopt.rekey_run', coalesce(rid::pg_catalog.text, ''), true);
 $$
 $s$,
 $s$
-COMMENT ON FUNCTION @schema@._rekey_settings(text, text) IS
+COMMENT ON FUNCTION @schema@._rekey_settings(text, text, bigint) IS
 'idconv adoption: the settings of each transaction rekey opens'
+$s$,
+-- Whether this statement is rekey's move of the owner column col of rel from old_owner to
+-- new_owner: the column alone references a key (by a foreign key of any action) that the running
+-- rekey run (or rekey_all's chunk under way) named by this transaction's marker moves from exactly
+-- old_owner to exactly new_owner.
+-- stamp_subject() (both editions) lets such a change through, as it lets ON UPDATE CASCADE's
+-- rename through: the row keeps its owner, under the owner's new key. The marker is a setting
+-- anyone can set, but it only names a run; the run's row, which only roles that may run the
+-- adoption procedures can write, says which change it makes. Returns the run, or NULL.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._rekey_owner_move(rel oid, col int2, old_owner uuid, new_owner uuid)
+RETURNS bigint LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+    marker constant text := current_setting('idconv_adopt.rekey_run', true);
+    runs text;
+    run record;
+    fk record;
+BEGIN
+    IF current_setting('idconv_adopt.rekey', true) IS DISTINCT FROM 'move'
+       AND current_setting('idconv_adopt.rekey', true) IS DISTINCT FROM 'finish'
+       OR marker IS NULL OR marker !~ '^[0-9]{1,18}$' THEN
+        RETURN NULL;
+    END IF;
+    -- (named in full: this function's search_path is pg_catalog's; a role that may not read the
+    -- runs runs no rekey)
+    runs := @schema_name@ || '.id_adopt_runs';
+    IF NOT has_table_privilege(runs, 'SELECT') THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT r.run_id, r.procedure, r.arguments, r.progress -> ''chunk'' AS chunk FROM %s r
+                     WHERE r.run_id = $1 AND r.procedure IN (''rekey'', ''rekey_all'') AND r.state = ''running''', runs)
+       INTO run USING marker::bigint;
+    IF run.run_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR fk IN SELECT c.confrelid, a.attname FROM pg_constraint c
+                JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = c.confkey[1]
+               WHERE c.conrelid = rel AND c.contype = 'f' AND c.conkey = ARRAY[col]::int2[] LOOP
+        -- (the keys are cast only for the run's own table, whose key they are)
+        IF (run.arguments ->> 'relid')::oid = fk.confrelid
+           AND run.arguments ->> 'key_column' = trim(both '"' from quote_ident(fk.attname)) THEN
+            IF run.procedure = 'rekey' THEN
+                IF (run.arguments ->> 'old_key')::uuid = old_owner AND (run.arguments ->> 'new_key')::uuid = new_owner THEN
+                    RETURN run.run_id;
+                END IF;
+            -- rekey_all: a pair of the chunk under way
+            ELSIF EXISTS (SELECT 1 FROM jsonb_array_elements_text(run.chunk -> 'old') WITH ORDINALITY AS o (k, i)
+                            JOIN jsonb_array_elements_text(run.chunk -> 'new') WITH ORDINALITY AS n (k, i) USING (i)
+                           WHERE o.k::uuid = old_owner AND n.k::uuid = new_owner) THEN
+                RETURN run.run_id;
+            END IF;
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._rekey_owner_move(oid, int2, uuid, uuid) IS
+'idconv adoption: the running rekey run (named by the transaction''s marker) that moves an owner column''s referenced key from old to new, or NULL'
 $s$,
 -- Adds one statement's rows moved per (table, column) to the run's counters.
 $s$
@@ -2761,64 +2845,37 @@ CREATE OR REPLACE PROCEDURE @schema@.rekey(tbl regclass, old_key text, new_key t
                                            key_column name DEFAULT NULL)
 LANGUAGE plpgsql AS
 $$
-BEGIN
-    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
-    CALL @schema@._adopt_require_autocommit('rekey');
-    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
-    CALL @schema@._rekey_run(tbl, old_key, new_key, lock_timeout, batch_size, dry_run, key_column, NULL);
-END
-$$
-$s$,
-$s$
-COMMENT ON PROCEDURE @schema@.rekey(regclass, text, text, interval, int, boolean, name) IS
-'Moves one row''s key and every reference to it (any ON UPDATE action, composite FKs, self-references) in batches, online; old -> new kept in key_aliases; resumable'
-$s$,
--- rekey's body, also called by rekey_all (whose later transactions would fail rekey's 25001 test:
--- inside a procedure, a transaction after COMMIT starts later than the CALL statement).
--- parent_run: the rekey_all run this move belongs to (part of the run's arguments).
-$s$
-CREATE OR REPLACE PROCEDURE @schema@._rekey_run(tbl regclass, old_key text, new_key text,
-                                                lock_timeout interval, batch_size int,
-                                                dry_run boolean, key_column name, parent_run bigint)
-LANGUAGE plpgsql AS
-$$
 DECLARE
     v_old constant text := old_key;
     v_new constant text := new_key;
-    lt constant text := (extract(epoch FROM lock_timeout) * 1000)::bigint::text || 'ms';
+    lt text;
     keyatt smallint;
     parked smallint[];
     cols record;
     args jsonb;
     run record;
     rid bigint;
-    moves record;
-    plan jsonb := '[]';
+    plan jsonb;
     p jsonb;
-    moved jsonb;
-    got bigint[];
-    got_labels text[];
-    round_moved bigint;
-    total bigint;
     tries int;
     races int := 0;
     ok boolean;
     chk record;
-    saved jsonb;
     left_over bigint;
-    err text;
 BEGIN
+    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+    CALL @schema@._adopt_require_autocommit('rekey');
     PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     IF v_old IS NULL OR v_new IS NULL OR batch_size IS NULL OR batch_size < 1 OR lock_timeout IS NULL OR lock_timeout <= '0'::interval THEN
         RAISE EXCEPTION 'rekey: old_key, new_key, a positive batch_size and lock_timeout are required'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    lt := (extract(epoch FROM lock_timeout) * 1000)::bigint::text || 'ms';
     keyatt := @schema@._rekey_key_column(tbl, key_column);
     parked := @schema@._rekey_parked(tbl, keyatt);
     cols := @schema@._rekey_columns(tbl, keyatt, parked);
     args := jsonb_build_object('relation', tbl::text, 'relid', tbl::oid, 'key_column', trim(both '"' from cols.keyname),
-                               'old_key', v_old, 'new_key', v_new)
-            || CASE WHEN parent_run IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('parent_run', parent_run) END;
+                               'old_key', v_old, 'new_key', v_new);
     SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.procedure = 'rekey' AND r.arguments = args;
     IF FOUND AND run.state = 'done' THEN
         RAISE NOTICE 'rekey: % already moved from % to % (run %)', tbl, v_old, v_new, run.run_id;
@@ -2827,9 +2884,7 @@ BEGIN
     IF v_old = v_new THEN
         RAISE EXCEPTION 'rekey: the new key equals the old key' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    FOR moves IN SELECT * FROM @schema@._rekey_plan(tbl, keyatt) LOOP
-        plan := plan || jsonb_build_object('label', moves.label, 'batch', moves.sql_batch, 'all', moves.sql_all, 'left', moves.sql_left);
-    END LOOP;
+    plan := @schema@._rekey_plan_json(tbl, keyatt);
 
     IF run.run_id IS NULL THEN
         EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s WHERE %s = $1::%s)', tbl, cols.keyname, cols.keytype) INTO ok USING v_old;
@@ -2850,7 +2905,7 @@ BEGIN
         -- the table's CHECKs on the copy as it will be inserted (key replaced, parked columns NULL)
         FOR chk IN SELECT c.conname, pg_get_expr(c.conbin, c.conrelid) AS expr FROM pg_constraint c
                     WHERE c.conrelid = tbl AND c.contype = 'c' LOOP
-            EXECUTE format('SELECT (%s) IS NOT FALSE FROM (SELECT %s FROM %s WHERE %s = $1::%s) AS s (%s)',
+            EXECUTE format('SELECT (%s) IS NOT FALSE FROM (SELECT %s FROM %s t, (VALUES ($2)) AS m (new) WHERE t.%s = $1::%s) AS s (%s)',
                            chk.expr, cols.ins_vals, tbl, cols.keyname, cols.keytype, cols.ins_cols)
                INTO ok USING v_old, v_new;
             IF NOT ok THEN
@@ -2866,7 +2921,7 @@ BEGIN
         RAISE NOTICE 'rekey (dry run): % key % -> % (column %, parked as NULL in the copy: %)', tbl, v_old, v_new,
             cols.keyname, coalesce((SELECT string_agg(attname, ', ') FROM pg_attribute WHERE attrelid = tbl AND attnum = ANY (parked)), 'none');
         FOR p IN SELECT * FROM jsonb_array_elements(plan) LOOP
-            EXECUTE p ->> 'left' INTO left_over USING v_old;
+            EXECUTE p ->> 'left' INTO left_over USING ARRAY[v_old];
             RAISE NOTICE 'rekey (dry run): would move % rows of %', left_over, p ->> 'label';
         END LOOP;
         RETURN;
@@ -2877,13 +2932,12 @@ BEGIN
         tries := 0;
         LOOP
             BEGIN
-                PERFORM @schema@._rekey_settings(lt, 'copy');
+                PERFORM @schema@._rekey_settings(lt, 'copy', NULL);
                 INSERT INTO @schema@.id_adopt_runs (procedure, arguments, phase, progress)
                 VALUES ('rekey', args, 'moving', jsonb_build_object('moved', '{}'::jsonb))
                 RETURNING run_id INTO rid;
-                EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s WHERE %s = $1::%s',
-                               tbl, cols.ins_cols, cols.ins_vals, tbl, cols.keyname, cols.keytype)
-                   USING v_old, v_new;
+                EXECUTE @schema@._rekey_copy_sql(tbl, cols.ins_cols, cols.ins_vals, cols.keyname, cols.keytype)
+                   USING ARRAY[v_old], ARRAY[v_new];
                 ok := true;
             EXCEPTION WHEN lock_not_available OR deadlock_detected THEN ok := false;
             END;
@@ -2892,17 +2946,75 @@ BEGIN
             EXIT WHEN ok;
             CALL @schema@._adopt_backoff(NULL, tries, lt, 'copying the row');
         END LOOP;
-        SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.run_id = rid;
     ELSE
         rid := run.run_id;
         UPDATE @schema@.id_adopt_runs r SET state = 'running', updated_at = clock_timestamp() WHERE r.run_id = rid;
         COMMIT;
         PERFORM pg_catalog.set_config('search_path', @search_path@, true);
-        SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.run_id = rid;
     END IF;
-    moved := coalesce(run.progress -> 'moved', '{}');
-
-    -- step 2: batches, until a whole round moves nothing (rows the application held are left to step 3)
+    CALL @schema@._rekey_move(tbl, rid, ARRAY[v_old], ARRAY[v_new], plan, cols.keyname, cols.keytype, cols.upd_cols, lt, batch_size, true);
+    RAISE NOTICE 'rekey: % moved from % to % (run %)', tbl, v_old, v_new, rid;
+END
+$$
+$s$,
+$s$
+COMMENT ON PROCEDURE @schema@.rekey(regclass, text, text, interval, int, boolean, name) IS
+'Moves one row''s key and every reference to it (any ON UPDATE action, composite FKs, self-references) in batches, online; old -> new kept in key_aliases; resumable'
+$s$,
+-- rekey's moves as JSON: label, and the statements that move a batch, move everything, and count
+-- what is left (_rekey_stmt's parameters).
+$s$
+CREATE OR REPLACE FUNCTION @schema@._rekey_plan_json(tbl regclass, keyatt smallint)
+RETURNS jsonb LANGUAGE sql VOLATILE AS
+$$
+SELECT coalesce(jsonb_agg(jsonb_build_object('label', m.label, 'batch', m.sql_batch, 'all', m.sql_all, 'left', m.sql_left)
+                          ORDER BY m.ord), '[]')
+  FROM @schema@._rekey_plan(tbl, keyatt) WITH ORDINALITY AS m (label, rel, att, depth, sql_batch, sql_all, sql_left, ord);
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._rekey_plan_json(regclass, smallint) IS
+'idconv adoption: rekey''s moves as a JSON array, in the order they run'
+$s$,
+-- The copy of the rows under old keys $1 (text[]) with the new keys $2 in the same order.
+$s$
+CREATE OR REPLACE FUNCTION @schema@._rekey_copy_sql(tbl regclass, ins_cols text, ins_vals text, keyname text, keytype text)
+RETURNS text LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS
+$$
+SELECT format('INSERT INTO %1$s (%2$s) OVERRIDING SYSTEM VALUE SELECT %3$s FROM %1$s t JOIN unnest($1::%5$s[], $2::text[]) AS m (old, new) ON t.%4$s = m.old',
+              tbl, ins_cols, ins_vals, keyname, keytype);
+$$
+$s$,
+$s$
+COMMENT ON FUNCTION @schema@._rekey_copy_sql(regclass, text, text, text, text) IS
+'idconv adoption: the INSERT that copies rows under their new keys'
+$s$,
+-- Steps 2 and 3 of a move whose copies exist (rekey: one key; rekey_all: a chunk of keys): the
+-- references in batches, until a whole round moves nothing (rows the application held are left to
+-- step 3), then the short final transaction. whole: the run is this one move (rekey), marked done
+-- at the end; else a rekey_all chunk, whose progress moves on.
+$s$
+CREATE OR REPLACE PROCEDURE @schema@._rekey_move(tbl regclass, rid bigint, olds text[], news text[], plan jsonb,
+                                                 keyname text, keytype text, upd_cols text[], lt text,
+                                                 batch_size int, whole boolean)
+LANGUAGE plpgsql AS
+$$
+DECLARE
+    p jsonb;
+    moved jsonb;
+    got bigint[];
+    got_labels text[];
+    round_moved bigint;
+    total bigint;
+    tries int;
+    races int := 0;
+    ok boolean;
+    saved jsonb;
+    held bigint;
+    left_over bigint;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+    moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
     LOOP
         round_moved := 0;
         FOR p IN SELECT * FROM jsonb_array_elements(plan) LOOP
@@ -2910,8 +3022,8 @@ BEGIN
                 tries := 0;
                 LOOP
                     BEGIN
-                        PERFORM @schema@._rekey_settings(lt, 'move');
-                        EXECUTE p ->> 'batch' INTO got, got_labels USING v_old, v_new, batch_size;
+                        PERFORM @schema@._rekey_settings(lt, 'move', rid);
+                        EXECUTE p ->> 'batch' INTO got, got_labels USING olds, news, batch_size;
                         total := 0;
                         moved := @schema@._rekey_count(moved, got, got_labels);
                         total := got[1];
@@ -2946,51 +3058,68 @@ BEGIN
         EXIT WHEN round_moved = 0;
     END LOOP;
 
-    -- step 3: the short final transaction
     tries := 0;
     LOOP
         BEGIN
-            PERFORM @schema@._rekey_settings(lt, 'finish');
-            EXECUTE format('SELECT to_jsonb(t) FROM %s t WHERE %s = $1::%s FOR UPDATE', tbl, cols.keyname, cols.keytype)
-               INTO saved USING v_old;
-            EXECUTE format('SELECT 1 FROM %s t WHERE %s = $1::%s FOR UPDATE', tbl, cols.keyname, cols.keytype) USING v_new;
-            IF saved IS NULL THEN
-                RAISE EXCEPTION 'rekey: the row % of % disappeared during the move', quote_literal(v_old), tbl
+            PERFORM @schema@._rekey_settings(lt, 'finish', rid);
+            EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.%s = ANY ($1::%s[]) FOR UPDATE) s', tbl, keyname, keytype)
+               INTO held USING olds;
+            EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.%s = ANY ($1::%s[]) FOR UPDATE) s', tbl, keyname, keytype)
+               USING news;
+            IF held <> cardinality(olds) THEN
+                RAISE EXCEPTION 'rekey: % of the % rows of % under the old keys disappeared during the move', cardinality(olds) - held, cardinality(olds), tbl
                     USING ERRCODE = 'no_data_found',
-                          HINT = 'Something else deleted it; the copy under the new key is kept (delete it to undo).';
+                          DETAIL = format('Old keys: %s.', (SELECT string_agg(quote_literal(o), ', ') FROM unnest(olds) o LIMIT 10)),
+                          HINT = 'Something else deleted them; the copies under the new keys are kept (delete them to undo).';
             END IF;
             LOOP
                 round_moved := 0;
                 FOR p IN SELECT * FROM jsonb_array_elements(plan) LOOP
-                    EXECUTE p ->> 'all' INTO got, got_labels USING v_old, v_new;
+                    EXECUTE p ->> 'all' INTO got, got_labels USING olds, news;
                     moved := @schema@._rekey_count(moved, got, got_labels);
                     round_moved := round_moved + got[1];
                 END LOOP;
                 EXIT WHEN round_moved = 0;
             END LOOP;
-            -- invariant: nothing left under the old key. (Rows under the new key are not bounded by the
-            -- count moved: the application rightly writes the new key where it copies it from a
+            -- the old rows as they are now (locked, their own references moved), for the copies
+            EXECUTE format('SELECT jsonb_object_agg(t.%s::text, to_jsonb(t)) FROM %s t WHERE t.%s = ANY ($1::%s[])', keyname, tbl, keyname, keytype)
+               INTO saved USING olds;
+            -- invariant: nothing left under the old keys. (Rows under the new keys are not bounded by
+            -- the count moved: the application rightly writes a new key where it copies it from a
             -- parent row that already moved, e.g. a task under a moved project.)
             FOR p IN SELECT * FROM jsonb_array_elements(plan) LOOP
-                EXECUTE p ->> 'left' INTO left_over USING v_old;
+                EXECUTE p ->> 'left' INTO left_over USING olds;
                 IF left_over <> 0 THEN
-                    RAISE EXCEPTION 'rekey: % rows of % still hold the old key %', left_over, p ->> 'label', quote_literal(v_old)
+                    RAISE EXCEPTION 'rekey: % rows of % still hold an old key', left_over, p ->> 'label'
                         USING ERRCODE = 'internal_error', HINT = 'Nothing of the final step was kept; CALL again to resume.';
                 END IF;
             END LOOP;
-            EXECUTE format('DELETE FROM %s WHERE %s = $1::%s', tbl, cols.keyname, cols.keytype) USING v_old;
-            IF cardinality(cols.upd_cols) > 0 THEN
-                EXECUTE format('UPDATE %s t SET (%s) = (SELECT %s FROM jsonb_populate_record(NULL::%s, $1) r) WHERE t.%s = $2::%s',
-                               tbl, CASE WHEN cardinality(cols.upd_cols) = 1 THEN 'ROW(' || cols.upd_cols[1] || ')' ELSE array_to_string(cols.upd_cols, ', ') END,
-                               (SELECT string_agg('r.' || c, ', ') FROM unnest(cols.upd_cols) c), tbl, cols.keyname, cols.keytype)
-                   USING saved, v_new;
+            EXECUTE format('DELETE FROM %s t WHERE t.%s = ANY ($1::%s[])', tbl, keyname, keytype) USING olds;
+            IF cardinality(upd_cols) > 0 THEN
+                EXECUTE format('UPDATE %1$s t SET (%2$s) = (SELECT %3$s FROM jsonb_populate_record(NULL::%1$s, $1 -> m.old::text) r) '
+                               'FROM unnest($2::%5$s[], $3::%5$s[]) AS m (old, new) WHERE t.%4$s = m.new',
+                               tbl, array_to_string(upd_cols, ', '), (SELECT string_agg('r.' || c, ', ') FROM unnest(upd_cols) c),
+                               keyname, keytype)
+                   USING saved, olds, news;
             END IF;
-            UPDATE @schema@.key_aliases a SET new_key = v_new WHERE a.relation = tbl AND a.new_key = v_old;
-            INSERT INTO @schema@.key_aliases (relation, old_key, new_key, run_id) VALUES (tbl, v_old, v_new, rid);
-            UPDATE @schema@.id_adopt_runs r
-               SET state = 'done', phase = 'done', progress = jsonb_set(r.progress, '{moved}', moved),
-                   updated_at = clock_timestamp(), finished_at = clock_timestamp()
-             WHERE r.run_id = rid;
+            UPDATE @schema@.key_aliases a SET new_key = m.new
+              FROM unnest(olds, news) AS m (old, new)
+             WHERE a.relation = tbl AND a.new_key = m.old;
+            INSERT INTO @schema@.key_aliases (relation, old_key, new_key, run_id)
+            SELECT tbl, m.old, m.new, rid FROM unnest(olds, news) AS m (old, new);
+            IF whole THEN
+                UPDATE @schema@.id_adopt_runs r
+                   SET state = 'done', phase = 'done', progress = jsonb_set(r.progress, '{moved}', moved),
+                       updated_at = clock_timestamp(), finished_at = clock_timestamp()
+                 WHERE r.run_id = rid;
+            ELSE
+                UPDATE @schema@.id_adopt_runs r
+                   SET progress = (r.progress - 'chunk')
+                                  || jsonb_build_object('moved', moved, 'last', r.progress -> 'chunk' -> 'last',
+                                                        'done', (r.progress ->> 'done')::bigint + cardinality(olds)),
+                       updated_at = clock_timestamp()
+                 WHERE r.run_id = rid;
+            END IF;
             ok := true;
         EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
             ok := false;
@@ -3008,19 +3137,18 @@ BEGIN
         EXIT WHEN ok;
         CALL @schema@._adopt_backoff(rid, tries, lt, 'in the final step');
     END LOOP;
-    RAISE NOTICE 'rekey: % moved from % to % (run %)', tbl, v_old, v_new, rid;
 END
 $$
 $s$,
 $s$
-COMMENT ON PROCEDURE @schema@._rekey_run(regclass, text, text, interval, int, boolean, name, bigint) IS
-'idconv adoption: the body of rekey, also called by rekey_all'
+COMMENT ON PROCEDURE @schema@._rekey_move(regclass, bigint, text[], text[], jsonb, text, text, text[], text, int, boolean) IS
+'idconv adoption: moves the references of copied rows in batches, then deletes the old rows in one short transaction (rekey and rekey_all)'
 $s$,
--- New keys for every row (or the rows matching only_where), one rekey after the other, with
+-- New keys for every row (or the rows matching only_where), batch_size rows at a time, with
 -- rekey's guarantees for each. generator and only_where are SQL evaluated with the caller's
 -- search_path, e.g. rekey_all('users', 'generate_prefixed_id(''usr'')', 'NOT is_prefixed_id(id, ''usr'')').
--- Progress: the last key done (cursor, in key order) and the move under way, whose new key is
--- committed before its rekey starts, so that a resume finishes that move with the same new key.
+-- Progress: the last old key done (in key order), and the chunk under way (its old and new keys),
+-- committed with its copies, so that a resume finishes that chunk with the same new keys.
 $s$
 CREATE OR REPLACE PROCEDURE @schema@.rekey_all(tbl regclass, generator text, only_where text DEFAULT NULL,
                                                lock_timeout interval DEFAULT '500ms',
@@ -3031,38 +3159,53 @@ LANGUAGE plpgsql AS
 $$
 DECLARE
     user_path constant text := pg_catalog.current_setting('search_path');
+    lt text;
     keyatt smallint;
     cols record;
     args jsonb;
     run record;
     rid bigint;
+    plan jsonb;
     cur jsonb;
-    k text;
-    nk text;
+    olds text[];
+    news text[];
+    last_key text;
     n bigint;
+    nk text;
     next_sql text;
+    tries int;
+    ok boolean;
 BEGIN
     PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     CALL @schema@._adopt_require_autocommit('rekey_all');
     PERFORM pg_catalog.set_config('search_path', @search_path@, true);
-    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     IF generator IS NULL THEN
         RAISE EXCEPTION 'rekey_all: generator is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF batch_size IS NULL OR batch_size < 1 OR lock_timeout IS NULL OR lock_timeout <= '0'::interval THEN
+        RAISE EXCEPTION 'rekey_all: a positive batch_size and lock_timeout are required'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    lt := (extract(epoch FROM lock_timeout) * 1000)::bigint::text || 'ms';
     keyatt := @schema@._rekey_key_column(tbl, key_column);
     cols := @schema@._rekey_columns(tbl, keyatt, @schema@._rekey_parked(tbl, keyatt));
     args := jsonb_build_object('relation', tbl::text, 'relid', tbl::oid, 'key_column', trim(both '"' from cols.keyname),
                                'generator', generator, 'only_where', only_where);
-    -- the next key after the cursor that is not a new key this run made
-    next_sql := format('SELECT t.%1$s::text FROM %2$s t WHERE t.%1$s::text COLLATE "C" > $1 COLLATE "C" AND (%3$s)
-                          AND NOT EXISTS (SELECT 1 FROM %4$s.key_aliases a JOIN %4$s.id_adopt_runs r ON r.run_id = a.run_id
-                                           WHERE a.relation = $3 AND a.new_key = t.%1$s::text AND r.arguments ->> ''parent_run'' = $2::text)
-                         ORDER BY t.%1$s::text COLLATE "C" LIMIT 1',
-                       cols.keyname, tbl, coalesce(only_where, 'true'), @schema_name@);
+    -- the next chunk after the cursor, in key order, without the new keys this run made; each with
+    -- its new key (in the key's type, as text). OFFSET 0 keeps the NOT EXISTS a probe of
+    -- key_aliases_new_key per row: as an anti-join, planned on key_aliases' statistics from before
+    -- the run, it read every alias of the table for each row (the run slowed down as it went).
+    next_sql := format('SELECT array_agg(s.k ORDER BY s.o), array_agg(s.nk ORDER BY s.o), (array_agg(s.k ORDER BY s.o DESC))[1]
+                          FROM (SELECT t.%1$s AS o, t.%1$s::text AS k, ((%5$s)::%6$s)::text AS nk FROM %2$s t
+                                 WHERE ($1::text IS NULL OR t.%1$s > $1::%6$s) AND (%3$s)
+                                   AND NOT EXISTS (SELECT 1 FROM %4$s.key_aliases a
+                                                    WHERE a.relation = $3 AND a.new_key = t.%1$s::text AND a.run_id = $2 OFFSET 0)
+                                 ORDER BY t.%1$s LIMIT $4) s',
+                       cols.keyname, tbl, coalesce(only_where, 'true'), @schema_name@, generator, cols.keytype);
     -- generator and only_where: the caller's names, and their errors now, before any change
     PERFORM pg_catalog.set_config('search_path', user_path, true);
     EXECUTE format('SELECT count(*) FROM %s t WHERE (%s)', tbl, coalesce(only_where, 'true')) INTO n;
-    EXECUTE format('SELECT (%s)::text', generator) INTO nk;
+    EXECUTE format('SELECT ((%s)::%s)::text', generator, cols.keytype) INTO nk;
     PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     SELECT * INTO run FROM @schema@.id_adopt_runs r WHERE r.procedure = 'rekey_all' AND r.arguments = args;
     IF FOUND AND run.state = 'done' THEN
@@ -3073,42 +3216,57 @@ BEGIN
         RAISE NOTICE 'rekey_all (dry run): would give % rows of % new keys, e.g. %', n, tbl, quote_literal(nk);
         RETURN;
     END IF;
+    plan := @schema@._rekey_plan_json(tbl, keyatt);
     IF run.run_id IS NULL THEN
         INSERT INTO @schema@.id_adopt_runs (procedure, arguments, phase, progress)
-        VALUES ('rekey_all', args, 'moving', jsonb_build_object('last', '', 'done', 0))
+        VALUES ('rekey_all', args, 'moving', jsonb_build_object('last', NULL, 'done', 0, 'moved', '{}'::jsonb))
         RETURNING run_id INTO rid;
-        COMMIT;
-        PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     ELSE
         rid := run.run_id;
+        UPDATE @schema@.id_adopt_runs r SET state = 'running', updated_at = clock_timestamp() WHERE r.run_id = rid;
     END IF;
+    COMMIT;
+    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     LOOP
         SELECT r.progress INTO cur FROM @schema@.id_adopt_runs r WHERE r.run_id = rid;
-        IF cur -> 'current' IS NOT NULL AND cur -> 'current' <> 'null' THEN
-            k := cur -> 'current' ->> 'old';
-            nk := cur -> 'current' ->> 'new';
+        IF cur -> 'chunk' IS NOT NULL THEN
+            -- a resume: the chunk's copies committed with it
+            olds := ARRAY(SELECT jsonb_array_elements_text(cur -> 'chunk' -> 'old'));
+            news := ARRAY(SELECT jsonb_array_elements_text(cur -> 'chunk' -> 'new'));
         ELSE
-            PERFORM pg_catalog.set_config('search_path', user_path, true);
-            EXECUTE next_sql INTO k USING cur ->> 'last', rid, tbl;
-            EXIT WHEN k IS NULL;
-            EXECUTE format('SELECT (%s)::text', generator) INTO nk;
-            PERFORM pg_catalog.set_config('search_path', @search_path@, true);
-            UPDATE @schema@.id_adopt_runs r
-               SET progress = jsonb_set(r.progress, '{current}', jsonb_build_object('old', k, 'new', nk)), updated_at = clock_timestamp()
-             WHERE r.run_id = rid;
-            COMMIT;
-            PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+            -- step 1 for a chunk: its new keys, the copies and the chunk in progress commit together
+            tries := 0;
+            LOOP
+                BEGIN
+                    PERFORM @schema@._rekey_settings(lt, 'copy', rid);
+                    PERFORM pg_catalog.set_config('search_path', user_path, true);
+                    EXECUTE next_sql INTO olds, news, last_key USING cur ->> 'last', rid, tbl, batch_size;
+                    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+                    IF olds IS NOT NULL THEN
+                        IF EXISTS (SELECT 1 FROM @schema@.key_aliases a WHERE a.relation = tbl AND a.old_key = ANY (news)) THEN
+                            RAISE EXCEPTION 'rekey_all: the generator made a key that is an old key of % (key_aliases)', tbl
+                                USING ERRCODE = 'unique_violation',
+                                      DETAIL = 'resolve_key() maps it to another row; reusing it would make old references ambiguous.';
+                        END IF;
+                        EXECUTE @schema@._rekey_copy_sql(tbl, cols.ins_cols, cols.ins_vals, cols.keyname, cols.keytype)
+                           USING olds, news;
+                        UPDATE @schema@.id_adopt_runs r
+                           SET progress = r.progress || jsonb_build_object('chunk', jsonb_build_object('old', to_jsonb(olds), 'new', to_jsonb(news), 'last', last_key)),
+                               updated_at = clock_timestamp()
+                         WHERE r.run_id = rid;
+                    END IF;
+                    ok := true;
+                EXCEPTION WHEN lock_not_available OR deadlock_detected THEN ok := false;
+                END;
+                COMMIT;
+                PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+                EXIT WHEN ok;
+                CALL @schema@._adopt_backoff(rid, tries, lt, 'copying rows');
+            END LOOP;
+            EXIT WHEN olds IS NULL;
         END IF;
-        CALL @schema@._rekey_run(tbl, k, nk, lock_timeout, batch_size, false, key_column, rid);
-        UPDATE @schema@.id_adopt_runs r
-           SET progress = jsonb_set(jsonb_set(jsonb_set(r.progress, '{current}', 'null'), '{last}', to_jsonb(k)),
-                                    '{done}', to_jsonb((r.progress ->> 'done')::bigint + 1)),
-               updated_at = clock_timestamp()
-         WHERE r.run_id = rid;
-        COMMIT;
-        PERFORM pg_catalog.set_config('search_path', @search_path@, true);
+        CALL @schema@._rekey_move(tbl, rid, olds, news, plan, cols.keyname, cols.keytype, cols.upd_cols, lt, batch_size, false);
     END LOOP;
-    PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     UPDATE @schema@.id_adopt_runs r SET state = 'done', phase = 'done', updated_at = clock_timestamp(), finished_at = clock_timestamp()
      WHERE r.run_id = rid;
     COMMIT;

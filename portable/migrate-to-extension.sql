@@ -69,8 +69,8 @@ BEGIN
            'distribute_registry', 'id_prefixes_mirror', '_adopt_in_transaction_block', 'resolve_key',
            '_adopt_tx', '_adopt_jitter', '_adopt_primary_key', '_adopt_give_up', '_adopt_ms', '_adopt_next_run_id', '_adopt_require_autocommit', '_adopt_ddl', '_adopt_run',
            'subject_kind', '_subject_reason', '_subject_target', '_rekey_key_column', '_rekey_plan',
-           '_rekey_stmt', '_rekey_parked', '_rekey_columns', '_rekey_settings', '_rekey_count',
-           '_adopt_backoff', 'rekey', '_rekey_run', 'rekey_all', 'convert_subject_column',
+           '_rekey_stmt', '_rekey_parked', '_rekey_columns', '_rekey_settings', '_rekey_owner_move', '_rekey_count',
+           '_adopt_backoff', 'rekey', '_rekey_plan_json', '_rekey_copy_sql', '_rekey_move', 'rekey_all', 'convert_subject_column',
            'finish_subject_column', '_repair_target', 'repair_reference'));
     FOR r IN SELECT oid::regprocedure AS fn FROM pg_proc WHERE oid = ANY (portable_functions) LOOP
         EXECUTE format('ALTER ROUTINE %s SET SCHEMA %I', r.fn, old);

@@ -18,6 +18,7 @@ extern "C" {
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/partcache.h"
@@ -175,6 +176,30 @@ bool key_renamed(Oid referenced, AttrNumber referenced_column, Datum old_value, 
     SPI_finish();
     SetUserIdAndSecContext(saved_user, saved_context);
     return !isnull && renamed;
+}
+
+// The rekey run that moves the key the owner column references from `old_value` to `new_value`,
+// when this statement is that run's (its marker setting names it), or 0. The SQL function
+// _rekey_owner_move, in the schema of stamp_subject itself (the extension's), decides for both
+// editions; it runs as the current user, who is rekey's caller in rekey's statements. Without the
+// marker, the common case, nothing is queried.
+int64 rekey_owner_move(Oid function, Oid relid, int attnum, Datum old_value, Datum new_value) {
+    const char* marker = GetConfigOption("idconv_adopt.rekey_run", true, false);
+    if (marker == nullptr || marker[0] == '\0') return 0;
+    const char* query =
+        psprintf("SELECT %s._rekey_owner_move($1, $2, $3, $4)",
+                 quote_identifier(get_namespace_name(get_func_namespace(function))));
+    Oid types[4] = {OIDOID, INT2OID, UUIDOID, UUIDOID};
+    Datum values[4] = {ObjectIdGetDatum(relid), Int16GetDatum(static_cast<int16>(attnum)), old_value, new_value};
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute_with_args(query, 4, types, values, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1) {
+        elog(ERROR, "stamp_subject(): the query of the rekey run failed");
+    }
+    bool isnull;
+    const Datum run = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    const int64 found = isnull ? 0 : DatumGetInt64(run);
+    SPI_finish();
+    return found;
 }
 
 // A rename the BEFORE trigger accepted, for the AFTER twin of the same row version.
@@ -523,6 +548,19 @@ Datum stamp_subject(PG_FUNCTION_ARGS) {
                                           "statement of role \"%s\"",
                                           quote_identifier(get_rel_name(referenced)), key,
                                           GetUserNameFromId(acting_role(), false)));
+                return PointerGetDatum(trigdata->tg_newtuple);
+            }
+        }
+        if (!in_fk_action() && !old_null && !new_null) {
+            const int64 run =
+                rekey_owner_move(fcinfo->flinfo->fn_oid, RelationGetRelid(rel), attnum, old_value, new_value);
+            if (run != 0) {
+                note_cascade(RelationGetRelid(rel), &trigdata->tg_trigtuple->t_self, old_value, new_value);
+                log_owner_change(rel, trigdata->tg_newtuple, false, old_value, false, new_value, column,
+                                 "rekey renamed",
+                                 psprintf("the referenced key moved by rekey (run " INT64_FORMAT
+                                          "), in a statement of role \"%s\"",
+                                          run, GetUserNameFromId(acting_role(), false)));
                 return PointerGetDatum(trigdata->tg_newtuple);
             }
         }
