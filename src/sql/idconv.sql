@@ -2862,6 +2862,11 @@ DECLARE
     saved jsonb;
     held bigint;
     left_over bigint;
+    gone_old text[];
+    gone_new text[];
+    kept_old text[];
+    kept_new text[];
+    i int;
 BEGIN
     PERFORM pg_catalog.set_config('search_path', @search_path@, true);
     moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
@@ -2884,7 +2889,8 @@ BEGIN
                     EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
                         ok := false;
                         moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
-                    WHEN foreign_key_violation THEN
+                    WHEN foreign_key_violation OR restrict_violation THEN
+                        -- (23001 is ON UPDATE RESTRICT's SQLSTATE from PostgreSQL 18 on; 23503 before)
                         -- A row the application committed during the statement references a row
                         -- the statement moved (a task under a project of a composite chain): the
                         -- statement's snapshot did not see it, the end-of-statement check does. The
@@ -2916,11 +2922,17 @@ BEGIN
                INTO held USING olds;
             EXECUTE format('SELECT count(*) FROM (SELECT 1 FROM %s t WHERE t.%s = ANY ($1::%s[]) FOR UPDATE) s', tbl, keyname, keytype)
                USING news;
+            -- Old rows the application deleted during the move (or while the run was stopped): their
+            -- copies go too, below, unless rows the move gave them still reference them.
+            gone_old := '{}';
+            gone_new := '{}';
+            kept_old := '{}';
+            kept_new := '{}';
             IF held <> cardinality(olds) THEN
-                RAISE EXCEPTION 'rekey: % of the % rows of % under the old keys disappeared during the move', cardinality(olds) - held, cardinality(olds), tbl
-                    USING ERRCODE = 'no_data_found',
-                          DETAIL = format('Old keys: %s.', (SELECT string_agg(quote_literal(o), ', ') FROM unnest(olds) o LIMIT 10)),
-                          HINT = 'Something else deleted them; the copies under the new keys are kept (delete them to undo).';
+                EXECUTE format('SELECT coalesce(array_agg(m.old ORDER BY m.i), ''{}''), coalesce(array_agg(m.new ORDER BY m.i), ''{}'')
+                                  FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m (old, new, i)
+                                 WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.%s = m.old::%s)', tbl, keyname, keytype)
+                   INTO gone_old, gone_new USING olds, news;
             END IF;
             LOOP
                 round_moved := 0;
@@ -2944,10 +2956,27 @@ BEGIN
                         USING ERRCODE = 'internal_error', HINT = 'Nothing of the final step was kept; CALL again to resume.';
                 END IF;
             END LOOP;
+            -- a deleted old row's copy is deleted under the table's foreign keys (ON DELETE CASCADE,
+            -- SET NULL...), as the application's DELETE would have been had the move not run; a copy
+            -- that rows still reference under RESTRICT or NO ACTION is kept, with its alias
+            FOR i IN 1 .. cardinality(gone_old) LOOP
+                BEGIN
+                    EXECUTE format('DELETE FROM %s t WHERE t.%s = $1::%s', tbl, keyname, keytype) USING gone_new[i];
+                    RAISE WARNING 'rekey: the row of % with key % was deleted during the move; its copy under % is deleted too',
+                        tbl, quote_literal(gone_old[i]), quote_literal(gone_new[i]);
+                EXCEPTION WHEN foreign_key_violation OR restrict_violation THEN
+                    kept_old := kept_old || gone_old[i];
+                    kept_new := kept_new || gone_new[i];
+                    RAISE WARNING 'rekey: the row of % with key % was deleted during the move; its copy under % is kept', tbl, quote_literal(gone_old[i]), quote_literal(gone_new[i])
+                        USING DETAIL = SQLERRM,
+                              HINT = 'Rows the move gave the new key reference it; delete them and the row to finish the application''s delete.';
+                END;
+            END LOOP;
             EXECUTE format('DELETE FROM %s t WHERE t.%s = ANY ($1::%s[])', tbl, keyname, keytype) USING olds;
             IF cardinality(upd_cols) > 0 THEN
+                -- (not for deleted old rows: saved has no entry for them)
                 EXECUTE format('UPDATE %1$s t SET (%2$s) = (SELECT %3$s FROM jsonb_populate_record(NULL::%1$s, $1 -> m.old::text) r) '
-                               'FROM unnest($2::%5$s[], $3::%5$s[]) AS m (old, new) WHERE t.%4$s = m.new',
+                               'FROM unnest($2::%5$s[], $3::%5$s[]) AS m (old, new) WHERE t.%4$s = m.new AND $1 ? m.old::text',
                                tbl, array_to_string(upd_cols, ', '), (SELECT string_agg('r.' || c, ', ') FROM unnest(upd_cols) c),
                                keyname, keytype)
                    USING saved, olds, news;
@@ -2956,17 +2985,24 @@ BEGIN
               FROM unnest(olds, news) AS m (old, new)
              WHERE a.relation = tbl AND a.new_key = m.old;
             INSERT INTO @schema@.key_aliases (relation, old_key, new_key, run_id)
-            SELECT tbl, m.old, m.new, rid FROM unnest(olds, news) AS m (old, new);
+            SELECT tbl, m.old, m.new, rid FROM unnest(olds, news) AS m (old, new)
+             WHERE m.old <> ALL (gone_old) OR m.old = ANY (kept_old);
+            -- progress: 'deleted' lists the old keys whose rows the application deleted meanwhile
+            -- (their copies deleted too), 'kept' those whose copies stay
             IF whole THEN
                 UPDATE @schema@.id_adopt_runs r
-                   SET state = 'done', phase = 'done', progress = jsonb_set(r.progress, '{moved}', moved),
+                   SET state = 'done', phase = 'done',
+                       progress = jsonb_set(r.progress, '{moved}', moved)
+                                  || jsonb_build_object('deleted', to_jsonb(ARRAY(SELECT g FROM unnest(gone_old) g WHERE g <> ALL (kept_old))), 'kept', to_jsonb(kept_old)),
                        updated_at = clock_timestamp(), finished_at = clock_timestamp()
                  WHERE r.run_id = rid;
             ELSE
                 UPDATE @schema@.id_adopt_runs r
                    SET progress = (r.progress - 'chunk')
                                   || jsonb_build_object('moved', moved, 'last', r.progress -> 'chunk' -> 'last',
-                                                        'done', (r.progress ->> 'done')::bigint + cardinality(olds)),
+                                                        'done', (r.progress ->> 'done')::bigint + cardinality(olds) - cardinality(gone_old) + cardinality(kept_old),
+                                                        'deleted', coalesce(r.progress -> 'deleted', '[]') || to_jsonb(ARRAY(SELECT g FROM unnest(gone_old) g WHERE g <> ALL (kept_old))),
+                                                        'kept', coalesce(r.progress -> 'kept', '[]') || to_jsonb(kept_old)),
                        updated_at = clock_timestamp()
                  WHERE r.run_id = rid;
             END IF;
@@ -2974,7 +3010,7 @@ BEGIN
         EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
             ok := false;
             moved := coalesce((SELECT r.progress -> 'moved' FROM @schema@.id_adopt_runs r WHERE r.run_id = rid), '{}');
-        WHEN foreign_key_violation THEN
+        WHEN foreign_key_violation OR restrict_violation THEN
             races := races + 1;  -- as in step 2
             IF races > 20 THEN
                 RAISE;
