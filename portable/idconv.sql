@@ -3323,7 +3323,7 @@ CREATE OR REPLACE PROCEDURE @schema@.convert_subject_column(
     accept text[] DEFAULT NULL,
     ensure_profiles boolean DEFAULT true,
     lock_timeout interval DEFAULT '500ms',
-    batch_size integer DEFAULT 1000,
+    batch_size integer DEFAULT 5000,
     dry_run boolean DEFAULT false)
 LANGUAGE plpgsql
 AS $proc$
